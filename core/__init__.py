@@ -1,0 +1,1 @@
+"""The kernel of the platform: identity, access, plugins, jobs and the GOV.UK shell."""

@@ -1,0 +1,28 @@
+"""When a case's identity is destroyed at the end of its retention period, the free text of
+its actions goes too: what was written about the child may identify them. The actions stay,
+with their dates, owners, statuses and judgements, so trend reports still count them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.actions.models import Action
+from core.extensions import db
+
+REMOVED = "Removed when the case's identity was destroyed at the end of its retention period."
+
+
+def forget_case(case: Any) -> int:
+    """Clear the narrative of every action about `case`; returns how many. Does not commit."""
+    actions = list(db.session.scalars(select(Action).where(Action.case_id == case.id)))
+    for action in actions:
+        action.what, action.why = REMOVED, REMOVED
+        if action.completion_summary:
+            action.completion_summary = REMOVED
+        for entry in action.entries:
+            entry.text = None
+        if action.review is not None:
+            action.review.notes = None
+    return len(actions)

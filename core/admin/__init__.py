@@ -1,0 +1,1 @@
+"""Admin pages for agencies, teams, people, memberships and plugins."""

@@ -1,0 +1,1 @@
+"""Sign-in, multi-factor authentication, sessions, lockout and password reset."""

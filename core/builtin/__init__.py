@@ -1,0 +1,1 @@
+"""Core's own contributions, written as an essential plugin that cannot be disabled."""

@@ -1,0 +1,1 @@
+"""Cases: pseudonymous case codes, encrypted identity, need-to-know reveal, retention."""

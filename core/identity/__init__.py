@@ -1,0 +1,1 @@
+"""People, agencies, partnerships, teams, memberships, roles and permissions."""

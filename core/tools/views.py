@@ -1,0 +1,115 @@
+"""Audit tool pages: see every tool and version; copy, edit and publish drafts.
+
+Tools are platform-wide reference data (questions and descriptors, no case data), so the
+list is limited by permission and by which plugins are enabled, not by partnership.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.extensions import db
+from core.identity.access import can, permission_required
+from core.tools.definition import DOMAIN_GRADING
+from core.tools.editing import STALE, copy_to_draft, draft_of, publish, save_draft
+from core.tools.forms import DefinitionForm
+from core.tools.grading import GRADES
+from core.tools.models import ToolVersion
+from core.tools.registry import tool_from_row, tool_registry, version_row, visible_versions
+
+bp = Blueprint("tools", __name__, url_prefix="/tools")
+VIEW, MANAGE = "tools.view", "tools.manage"
+
+
+def _row_or_404(key: str, version: int) -> ToolVersion:
+    row = version_row(key, version)
+    if row is None or key.split(".", 1)[0] not in tool_registry().owners:
+        abort(404)
+    return row
+
+
+@bp.get("/")
+@permission_required(VIEW)
+def index():
+    tools = [(key, list(rows)) for key, rows in groupby(visible_versions(), lambda r: r.key)]
+    return render_template("tools/index.html", tools=tools)
+
+
+@bp.get("/<key>/<int:version>")
+@permission_required(VIEW)
+def show(key: str, version: int):
+    row = _row_or_404(key, version)
+    return render_template(
+        "tools/show.html", row=row, tool=tool_from_row(row), draft=draft_of(key),
+        can_manage=can(MANAGE), grades=GRADES, grading_labels=DOMAIN_GRADING)
+
+
+@bp.post("/<key>/<int:version>/copy")
+@permission_required(MANAGE)
+def copy(key: str, version: int):
+    row = _row_or_404(key, version)
+    existing = draft_of(key)
+    if existing is not None:
+        flash(f"Version {existing.version} is already a draft of this tool: change that one "
+              "or publish it first.")
+        return redirect(url_for(".edit", key=key, version=existing.version))
+    try:
+        draft = copy_to_draft(row, current_user)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash("Someone else made a new version of this tool at the same moment. Nothing was "
+              "copied: look at the versions below and try again if you still need to.")
+        return redirect(url_for(".show", key=key, version=version))
+    flash(f"Version {draft.version} is a draft copy of version {version}.", "success")
+    return redirect(url_for(".edit", key=key, version=draft.version))
+
+
+@bp.route("/<key>/<int:version>/edit", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def edit(key: str, version: int):
+    row = _row_or_404(key, version)
+    if row.status != "draft":
+        flash("Published and retired versions never change: copy this version to a new draft.")
+        return redirect(url_for(".show", key=key, version=version))
+    form = DefinitionForm()
+    problems: list[tuple[str, str]] = []
+    if form.validate_on_submit():
+        problems = save_draft(row, form.definition.data, form.seen_lock()) or _commit()
+        if not problems:
+            flash(f"Draft version {version} saved.", "success")
+            return redirect(url_for(".show", key=key, version=version))
+    elif request.method == "GET":
+        form.definition.data, form.lock_version.data = row.definition, row.lock_version
+    return render_template("tools/edit.html", form=form, row=row, problems=problems)
+
+
+def _commit() -> list[tuple[str, str]]:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return [("", STALE)]
+    return []
+
+
+@bp.post("/<key>/<int:version>/publish")
+@permission_required(MANAGE)
+def publish_version(key: str, version: int):
+    row = _row_or_404(key, version)
+    if row.status != "draft":
+        flash(f"Version {version} is already {row.status}.")
+        return redirect(url_for(".show", key=key, version=version))
+    publish(row, current_user)
+    if _commit():
+        flash("Someone changed this draft while you were publishing it. Check it and publish "
+              "again.")
+    else:
+        flash(f"Version {version} is published. New audits use it; audits already started "
+              "keep the version they started on.", "success")
+    return redirect(url_for(".show", key=key, version=version))

@@ -1,0 +1,1 @@
+"""Core pages: the home dashboard and health checks."""

@@ -1,0 +1,1 @@
+"""The built-in QA activities, each a plugin registered through an entry point."""

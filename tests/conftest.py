@@ -1,0 +1,148 @@
+"""Fixtures: an app per test on the chosen database, a client, factories and a small world."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from flask import g
+from sqlalchemy import text
+
+from core.app import create_app
+from core.extensions import db
+from tests.support import factories as f
+from tests.support.databases import throwaway_postgres
+
+EXAMPLE = {"example": "tests.fixtures.plugins.example.plugin"}
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server = os.environ.get("TEST_DATABASE_URL", "")
+    if server.startswith("postgresql"):
+        with throwaway_postgres(server) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def schema_ready(database_url):
+    """Create every table once per run (core and every importable plugin model)."""
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        db.create_all()
+        yield
+        db.session.remove()
+        db.engine.dispose()
+
+
+def base_config(database_url: str, **overrides) -> dict:
+    cfg = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "MASTER_KEY": "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=",
+        "BLIND_INDEX_KEY": "test-blind-index-key-kept-apart",
+        "INSTANCE_PATH": os.path.join(os.path.dirname(__file__), "..", "instance", "test"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "ARGON2_PROFILE": "test",
+        "EXTRA_PLUGINS": EXAMPLE,
+        "MAIL_CAPTURE": True,
+        "REDIS_URL": None,
+        "SERVER_NAME": "localhost",
+    }
+    cfg.update(overrides)
+    return cfg
+
+
+def _wipe() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        # A connection a test left open in a transaction would block TRUNCATE forever.
+        db.session.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+def _forget_cached_user() -> None:
+    """Each request starts with no signed-in user cached, as it does in production.
+
+    Tests keep one app context open and requests reuse it, so Flask-Login's per-request cache
+    (`g._login_user`) would otherwise carry one person into the next person's request.
+    """
+    g.pop("_login_user", None)
+
+
+@pytest.fixture
+def make_app(database_url, schema_ready):
+    """Build apps with chosen settings; each is wiped after the test."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app(base_config(database_url, **overrides))
+        app.before_request(_forget_cached_user)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            _wipe()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(request, make_app):
+    marker = request.node.get_closest_marker("plugins")
+    overrides = {"ENABLED_PLUGINS": list(marker.args)} if marker else {}
+    app = make_app(**overrides)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    """Two partnerships; P1 has agencies A and B, P2 has agency C; people in common roles."""
+    p1, p2 = f.make_partnership("Northbrook", "NB"), f.make_partnership("Southmere", "SM")
+    a = f.make_agency(p1, name="Northbrook Council")
+    b = f.make_agency(p1, name="Northbrook Police", type="police")
+    c = f.make_agency(p2, name="Southmere Council")
+    team_a, team_b = f.make_team(a, "Assessment"), f.make_team(b, "Public protection")
+    team_c = f.make_team(c, "Children in care")
+    w = SimpleNamespace(
+        p1=p1, p2=p2, a=a, b=b, c=c, team_a=team_a, team_b=team_b, team_c=team_c,
+        admin=f.make_user("platform_admin", email="admin@example.test"),
+        coordinator=f.make_user("partnership_coordinator", p1, email="coord@example.test"),
+        tm_a=f.make_user("team_manager", team_a, email="tm.a@example.test"),
+        tm_b=f.make_user("team_manager", team_b, email="tm.b@example.test"),
+        tm_c=f.make_user("team_manager", team_c, email="tm.c@example.test"),
+        practitioner_a=f.make_user("practitioner", team_a, email="sw.a@example.test"),
+        hos_a=f.make_user("head_of_service", a, email="hos.a@example.test"),
+    )
+    db.session.commit()
+    return w
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        f.login_as(client, user)
+        return client
+
+    return as_user

@@ -1,0 +1,229 @@
+"""A case file audit cycle in a browser, as far as it is built: the QA officer draws and sends
+the allocations; the auditor reviews the file, holds the conversation, grades again and
+submits; the QA team returns it once and then accepts it; a moderator downgrades a standard;
+the team manager disputes the grades and the formal stage settles them. Each main page is
+checked with axe on the way."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from core.cases.service import register_case
+from core.extensions import db
+from tests.e2e.conftest import axe_violations
+from tests.support import factories as f
+
+pytestmark = pytest.mark.browser
+CLOCKS = ("plugins.single_agency.clock.utcnow", "core.workflow.engine.utcnow",
+          "core.actions.settings.utcnow")
+
+
+@pytest.fixture
+def march(monkeypatch):
+    """The audit modules' clock stops on Monday 2 March 2026, the first day of a cycle."""
+    from tests.plugins.single_agency.conftest import FrozenClock
+
+    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    for target in CLOCKS:
+        monkeypatch.setattr(target, clock)
+    return clock
+
+
+def _person(role, where, email, name, manager=None):
+    user = f.make_user(role, where, email=email, name=name)
+    if manager is not None:
+        user.memberships[0].line_manager_id = manager.id
+    return user
+
+
+@pytest.fixture
+def council(live_app, march):
+    """Northbrook Council: an assessment team and a children-in-care team, each with a team
+    manager and a practitioner under one service manager, a QA officer and the PSW; one
+    coded case in each team; a programme that moderates every audit."""
+    from plugins.single_agency.cycles import create_programme
+
+    with live_app.app_context():
+        p = f.make_partnership("Northbrook", "NB")
+        council = f.make_agency(p, name="Northbrook Council")
+        assessment, care = f.make_team(council, "Assessment"), f.make_team(council, "Care")
+        sm = _person("service_manager", council, "sm@example.test", "Sam Service")
+        tm = _person("team_manager", assessment, "tm@example.test", "Tam Manager", sm)
+        worker = _person("practitioner", assessment, "sw@example.test", "Sol Worker", tm)
+        auditor = _person("team_manager", care, "auditor@example.test", "Ari Auditor", sm)
+        carer = _person("practitioner", care, "sw2@example.test", "Cai Worker", auditor)
+        _person("qa_officer", council, "qa@example.test", "Quinn Officer")
+        _person("principal_social_worker", council, "psw@example.test", "Pat Principal")
+        for n, (team, who) in enumerate(((assessment, worker), (care, carer)), start=1):
+            register_case(p, council, {"name": f"Child {n}", "date_of_birth": "2015-05-05",
+                                       "record_id": f"R-{n}"},
+                          {"cohort": "child_in_need", "team_id": team.id,
+                           "practitioner_id": who.id}, None)
+        programme = create_programme(council)
+        programme.sample_per_team, programme.moderation_rule = 1, "all"
+        db.session.commit()
+    return live_app.config["LIVE_URL"]
+
+
+def sign_in(browser, base: str, email: str):
+    """A fresh browser context signed in as `email` (enrolling MFA where the role needs it)."""
+    page = browser.new_context(bypass_csp=True).new_page()
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(f.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if page.get_by_test_id("mfa-secret").count():
+        secret = re.sub(r"\s", "", page.get_by_test_id("mfa-secret").inner_text())
+        page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name=re.compile("Continue|Confirm")).click()
+        page.get_by_role("button", name="Continue").click()
+    return page
+
+
+def draw_and_send(page, base: str) -> str:
+    page.goto(f"{base}/single_agency/cycles")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Draw this month's sample").click()
+    expect(page.get_by_role("heading", name=re.compile("March 2026 case file audits"))
+           ).to_be_visible()
+    assert axe_violations(page) == []
+    row = page.locator("tbody tr", has_text="Assessment")
+    reference = row.locator("td").first.inner_text().split()[0]
+    row.locator("select").select_option(label="Ari Auditor")
+    row.get_by_role("button", name=re.compile("Change")).click()
+    expect(page.get_by_text(f"{reference} will go to Ari Auditor")).to_be_visible()
+    page.locator("tbody tr", has_text="Care").locator("select").select_option(
+        label="Tam Manager")
+    page.locator("tbody tr", has_text="Care").get_by_role(
+        "button", name=re.compile("Change")).click()
+    page.get_by_role("button", name="Send the allocations").click()
+    expect(page.get_by_text("2 allocations sent to the auditors")).to_be_visible()
+    return reference
+
+
+def file_review(page) -> None:
+    page.get_by_role("link", name="File review and grading").click()
+    assert axe_violations(page) == []
+    for radio in page.locator("input[type=radio][value=yes]").all():
+        radio.check()
+    page.evaluate("""() => {  // a choice question: its first choice
+      const names = new Set([...document.querySelectorAll('input[type=radio]')].map(r => r.name));
+      for (const name of names) {
+        const group = [...document.querySelectorAll(`input[name="${name}"]`)];
+        if (!group.some(r => r.checked)) group[0].click();
+      }
+    }""")
+    for box in page.locator("textarea[id^=q-], textarea[id$=-evidence]").all():
+        box.fill("Seen in the record for the last six months.")
+    for box in page.locator("input[type=text][id^=q-]").all():
+        box.fill("10/02/2026")
+    for grade in page.locator("select[id$=-grade]").all():
+        grade.select_option("good")
+    page.get_by_label("Overall grade", exact=True).select_option("good")
+    page.get_by_role("button", name="Finish the file review").click()
+    problems = page.locator(".govuk-error-summary")
+    assert problems.count() == 0, problems.inner_text()
+    expect(page.get_by_text("File review finished")).to_be_visible()
+
+
+def the_rest_of_the_audit(page) -> None:
+    page.get_by_role("link", name="Immediate-response check").click()
+    page.locator("#child_safety_concern-2").check()  # no
+    page.locator("#supervision_recent").check()  # yes
+    page.get_by_role("button", name="Save the check").click()
+    page.get_by_role("link", name="Reflective conversation").click()
+    page.get_by_label("Day").fill("2")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Practitioner").check()
+    page.get_by_label("What the conversation added").fill("The plan was reviewed in January.")
+    page.get_by_role("button", name="Save the conversation").click()
+    page.get_by_role("link", name="Grading after the conversation").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save the grading").click()
+    page.get_by_role("link", name="Family and child feedback").click()
+    page.get_by_label("Parent or carer", exact=True).check()
+    page.get_by_label("Spoke to them").check()
+    page.get_by_label("Day").fill("2")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("What they said").fill("Mother said the worker listens.")
+    page.get_by_role("button", name="Add the contact").click()
+    page.get_by_role("link", name="Strengths, development and actions").click()
+    page.get_by_label("Strengths").fill("Warm, child-centred work.")
+    page.get_by_label("Areas for development").fill("Keep the chronology up to date.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Submit for the QA check").click()
+    expect(page.get_by_text("sent to the QA team for checking")).to_be_visible()
+
+
+def open_audit(page, base: str, reference: str) -> None:
+    page.goto(f"{base}/single_agency/")
+    page.get_by_role("link", name=reference).first.click()
+
+
+def test_a_cycle_from_allocation_to_a_settled_dispute(live_app, browser, council):
+    base = council
+    qa = sign_in(browser, base, "qa@example.test")
+    reference = draw_and_send(qa, base)
+
+    auditor = sign_in(browser, base, "auditor@example.test")
+    open_audit(auditor, base, reference)
+    assert axe_violations(auditor) == []
+    file_review(auditor)
+    the_rest_of_the_audit(auditor)
+
+    open_audit(qa, base, reference)
+    qa.get_by_label("What needs amending").fill("Say more about the plan's timescales.")
+    qa.get_by_role("button", name="Return for amendment").click()
+    expect(qa.get_by_text("returned to the auditor for amendment")).to_be_visible()
+    auditor.reload()
+    expect(auditor.locator(".govuk-inset-text")).to_contain_text(
+        "Say more about the plan's timescales.")
+    auditor.get_by_role("button", name="Submit for the QA check").click()
+    qa.reload()
+    qa.get_by_role("button", name="Accept the audit").click()
+    expect(qa.get_by_text(f"Audit {reference} accepted")).to_be_visible()
+
+    qa.get_by_role("link", name="See the moderation").click()
+    qa.get_by_label("Moderator").select_option(label="Pat Principal")
+    qa.get_by_role("button", name="Ask them to moderate").click()
+    psw = sign_in(browser, base, "psw@example.test")
+    open_audit(psw, base, reference)
+    psw.get_by_role("link", name="See the moderation").click()
+    assert axe_violations(psw) == []
+    psw.locator("#C-grade").select_option("requires_improvement")
+    psw.locator("#C-reason").fill("The plan has no timescales.")
+    psw.get_by_role("button", name="Record the moderation").click()
+    expect(psw.get_by_text(f"Moderation of {reference} recorded")).to_be_visible()
+
+    tm = sign_in(browser, base, "tm@example.test")
+    open_audit(tm, base, reference)
+    tm.get_by_role("link", name="Dispute the grades").click()
+    tm.get_by_label("Your written response").fill(
+        "Standard C was met: timescales are in the January review.")
+    tm.get_by_role("button", name="Raise the dispute").click()
+    tm.get_by_label("Day").fill("2")
+    tm.get_by_label("Month").fill("3")
+    tm.get_by_label("Year").fill("2026")
+    tm.get_by_label("Summary of the discussion").fill("Met the auditor; we still disagree.")
+    tm.get_by_role("button", name="Save").click()
+    tm.get_by_label("Why the dispute is not resolved").fill("No agreement at the meeting.")
+    tm.get_by_role("button", name="Escalate the dispute").click()
+
+    qa.goto(tm.url)
+    qa.get_by_label("Summary of the discussion").fill("Reviewed with the PSW.")
+    qa.get_by_role("button", name="Save").click()
+    qa.get_by_label("The grades stand").check()
+    qa.get_by_label("The outcome and the reasons for it").fill(
+        "The moderated grade for standard C stands: no timescales in the plan.")
+    qa.get_by_role("button", name="Record the outcome").click()
+    expect(qa.get_by_text("The outcome of the dispute has been recorded")).to_be_visible()
+    assert "Resolved" in qa.locator("main").inner_text()
+    assert axe_violations(qa) == []
