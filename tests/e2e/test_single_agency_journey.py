@@ -187,6 +187,7 @@ def test_a_cycle_from_allocation_to_a_settled_dispute(live_app, browser, council
     expect(auditor.locator(".govuk-inset-text")).to_contain_text(
         "Say more about the plan's timescales.")
     auditor.get_by_role("button", name="Submit for the QA check").click()
+    expect(auditor.get_by_text("sent to the QA team for checking")).to_be_visible()
     qa.reload()
     qa.get_by_role("button", name="Accept the audit").click()
     expect(qa.get_by_text(f"Audit {reference} accepted")).to_be_visible()
@@ -194,6 +195,7 @@ def test_a_cycle_from_allocation_to_a_settled_dispute(live_app, browser, council
     qa.get_by_role("link", name="See the moderation").click()
     qa.get_by_label("Moderator").select_option(label="Pat Principal")
     qa.get_by_role("button", name="Ask them to moderate").click()
+    expect(qa.get_by_text(f"Pat Principal has been asked to moderate {reference}")).to_be_visible()
     psw = sign_in(browser, base, "psw@example.test")
     open_audit(psw, base, reference)
     psw.get_by_role("link", name="See the moderation").click()
@@ -209,13 +211,16 @@ def test_a_cycle_from_allocation_to_a_settled_dispute(live_app, browser, council
     tm.get_by_label("Your written response").fill(
         "Standard C was met: timescales are in the January review.")
     tm.get_by_role("button", name="Raise the dispute").click()
+    expect(tm.get_by_text("Your dispute has been recorded")).to_be_visible()
     tm.get_by_label("Day").fill("2")
     tm.get_by_label("Month").fill("3")
     tm.get_by_label("Year").fill("2026")
     tm.get_by_label("Summary of the discussion").fill("Met the auditor; we still disagree.")
     tm.get_by_role("button", name="Save").click()
+    expect(tm.get_by_text("Recorded", exact=True)).to_be_visible()
     tm.get_by_label("Why the dispute is not resolved").fill("No agreement at the meeting.")
     tm.get_by_role("button", name="Escalate the dispute").click()
+    expect(tm.get_by_text("The dispute has been escalated")).to_be_visible()
 
     qa.goto(tm.url)
     qa.get_by_label("Summary of the discussion").fill("Reviewed with the PSW.")
