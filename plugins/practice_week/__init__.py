@@ -1,0 +1,1 @@
+"""Practice weeks and observations of practice."""
