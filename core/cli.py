@@ -14,6 +14,7 @@ from core.crypto.commands import keys_cli
 from core.demo import seed_demo
 from core.identity.commands import users_cli
 from core.plugins import Plugins, _import, describe_module
+from core.synthetic import seed_synthetic_command
 
 plugins_cli = AppGroup("plugins", help="Inspect installed and enabled plugins.")
 
@@ -99,6 +100,7 @@ def init_app(app: Flask, plugins: Plugins) -> None:
     app.cli.add_command(cases_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_synthetic_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     for _key, command in plugins.registered("qa_register_commands", lambda c: c.name or ""):

@@ -45,8 +45,10 @@ def _password_field(label: str, message: str, description: str = "") -> Password
                          validators=[DataRequired(message)])
 
 
-NEW_PASSWORD_HINT = ("At least 12 characters. Three or four unrelated words make a strong "
-                     "password that is easy to remember.")
+# The hint shown under a new-password field.
+CHOOSING_HINT = (
+    "At least 12 characters. Three or four unrelated words make a strong "
+    "password that is easy to remember.")
 
 
 class SignInForm(FlaskForm):
@@ -83,13 +85,13 @@ def _confirm_field() -> PasswordField:
 
 
 class NewPasswordForm(FlaskForm):
-    password = _password_field("New password", "Enter a new password", NEW_PASSWORD_HINT)
+    password = _password_field("New password", "Enter a new password", CHOOSING_HINT)
     confirm = _confirm_field()
 
 
 class ChangePasswordForm(FlaskForm):
     current = _password_field("Current password", "Enter your current password")
-    password = _password_field("New password", "Enter a new password", NEW_PASSWORD_HINT)
+    password = _password_field("New password", "Enter a new password", CHOOSING_HINT)
     confirm = _confirm_field()
 
 

@@ -74,7 +74,7 @@ def parse_text(text: str, suffix: str, where: str) -> Any:
     try:
         if suffix == ".json":
             return json.loads(text, object_pairs_hook=_no_repeats)
-        return yaml.load(text, Loader=_StrictLoader)  # nosec B506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506  # nosec B506 - SafeLoader subclass
     except json.JSONDecodeError as exc:
         reason = f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
     except yaml.YAMLError as exc:
@@ -121,7 +121,8 @@ def _validated(data: Any, where: str) -> Tool:
     tool, problems = validate_definition(data)
     if problems:
         raise ToolDefinitionError(where, problems)
-    assert tool is not None
+    if tool is None:  # validate_definition returns a tool whenever it finds no problem
+        raise ToolDefinitionError(where, [("", "could not be read as a tool")])
     return tool
 
 

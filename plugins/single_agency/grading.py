@@ -66,7 +66,7 @@ def _read_grade(domain: Domain, form: Mapping[str, str], errors: dict[str, str])
     raw = (form.get(f"{domain.code}-grade") or "").strip()
     allowed = GRADE_VALUES | ({NOT_APPLICABLE} if domain.allow_not_applicable else set())
     if raw and raw not in allowed:
-        errors[f"{domain.code}-grade"] = f"{domain.title}: select a grade from the list"
+        errors[f"{domain.code}-grade"] = f"{domain.title}: select a grade from the list"  # noqa: S608
         raw = ""
     return {"grade": raw or None}
 
