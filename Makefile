@@ -58,8 +58,16 @@ test: install browser lint ## Everything CI runs: lint, then the suite on SQLite
 assets: ## Rebuild the vendored GOV.UK Frontend files (needs Node and npm)
 	bash scripts/build_assets.sh
 
-bench: install ## Print benchmark figures as JSON
-	$(BIN)/python -m bench
+LOAD_VENV ?= .venv-load
+BENCH_POSTGRES_URL ?= $(PG_TEST_URL)
+
+$(LOAD_VENV)/bin/locust: constraints.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet locust==2.47.0
+	@touch $(LOAD_VENV)/bin/locust
+
+bench: install $(LOAD_VENV)/bin/locust ## Print benchmark figures as JSON (SQLite, PostgreSQL, load under gunicorn)
+	BENCH_POSTGRES_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m bench
 
 clean: ## Remove the virtualenv, caches and the local database
-	rm -rf $(VENV) .pytest_cache .ruff_cache instance
+	rm -rf $(VENV) $(LOAD_VENV) .pytest_cache .ruff_cache instance
