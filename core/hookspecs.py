@@ -306,3 +306,19 @@ def qa_may_reveal_identity(user: Any, case: Any) -> bool | None:
     answering True allows the reveal; None or False leaves the decision to the others. The reveal
     still needs a reason and is still logged.
     """
+
+
+@hookspec(firstresult=True)
+def qa_replaces_monthly_cycle(agency: Any, year: int, month: int) -> str | None:
+    """Say that another activity takes the place of a council's monthly audit cycle.
+
+    Called: when an activity is about to draw a council's monthly cycle (the single-agency
+    plugin's monthly case file audits), through `toolkit.monthly_cycle_replaced_by(agency,
+    year, month)`. `agency` is the council's `Agency`; `year` and `month` name the cycle's
+    month. Lets one activity stand in for another's month (a practice week replaces that
+    month's case file audits, Haringey) without either importing the other; with the
+    answering plugin disabled, the cycle is drawn as usual.
+    Returns: a short description of what replaces the cycle, with no identity ("Practice week
+    PW-0003"), or None to leave the cycle alone. First result wins.
+    Example: ``return "Practice week PW-0001" if week_planned(agency, year, month) else None``
+    """

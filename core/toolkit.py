@@ -141,6 +141,13 @@ def plugin_config(key: str) -> dict[str, Any]:
     return dict(current_app.config.get(key.upper(), {}))
 
 
+def monthly_cycle_replaced_by(agency: Agency, year: int, month: int) -> str | None:
+    """What takes the place of the council's monthly audit cycle in that month (e.g. "Practice
+    week PW-0003"), or None: the first plugin answering `qa_replaces_monthly_cycle`."""
+    hook = current_app.extensions["plugins"].pm.hook.qa_replaces_monthly_cycle
+    return hook(agency=agency, year=year, month=month)
+
+
 def rate_limit(limit: str | Callable[[], str], *, methods: list[str] | None = None,
                ) -> Callable[[Any], Any]:
     """Throttle a view per client address, e.g. ``rate_limit("20 per minute")`` under
@@ -252,6 +259,7 @@ __all__ = [
     "load_tool",
     "login_required",
     "may_reveal",
+    "monthly_cycle_replaced_by",
     "notify",
     "overall_grade",
     "permission_required",

@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from core.toolkit import (
+    Membership,
+    User,
     WorkflowInstance,
     db,
     escalation_recipients,
@@ -67,6 +70,7 @@ def due_at(alert: DisclosureAlert):
 def _tell(alert: DisclosureAlert, instance: WorkflowInstance) -> None:
     subject = f"Urgent: safeguarding alert from feedback for {alert.case.code}"
     _, managers = escalation_recipients(instance, "team_manager")
+    managers = managers or _qa_managers(alert)
     notify(managers, "feedback.disclosure", subject, _body(alert, instance),
            link=f"/feedback/alerts/{alert.id}", partnership_id=alert.partnership_id,
            urgent=True)
@@ -74,6 +78,16 @@ def _tell(alert: DisclosureAlert, instance: WorkflowInstance) -> None:
     if inbox is not None and inbox.mailbox:
         address = current_app.config["PUBLIC_URL"].rstrip("/") + f"/feedback/alerts/{alert.id}"
         send_mail(inbox.mailbox, subject, f"{_body(alert, instance)}\n\nOpen it: {address}\n")
+
+
+def _qa_managers(alert: DisclosureAlert) -> list[User]:
+    """Who is told when the case's whole management line is vacant: the agency's QA managers
+    (who may acknowledge too). A disclosure must reach a person, not only a mailbox."""
+    people = db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.agency_id == alert.agency_id, Membership.role == "qa_manager")
+        .distinct().order_by(User.id)).all()
+    return [u for u in people if u.is_active]
 
 
 def _body(alert: DisclosureAlert, instance: WorkflowInstance) -> str:

@@ -123,21 +123,21 @@ def ratings(context: ReportContext) -> ReportSection:
 
 
 def _month_chart(context: ReportContext, rows) -> ReportChart | None:
-    months = _months(context.start, context.end)
-    if not rows or len(months) < 2:
+    """Average rating for each month that has ratings. A month without any is left out
+    rather than drawn as 0, which would read as the worst rating possible."""
+    if not rows or len(_months(context.start, context.end)) < 2:
         return None
-    by_month: dict[tuple[int, int], list[float]] = {m: [] for m in months}
+    by_month: dict[tuple[int, int], list[float]] = {}
     for row in rows:
         local = row.received_at.astimezone(LONDON)
-        key = (local.year, local.month)
-        by_month.setdefault(key, []).append(row.rating)
-    averages = tuple(round(sum(v) / len(v), 1) if v else 0 for v in
-                     (by_month[m] for m in months))
+        by_month.setdefault((local.year, local.month), []).append(row.rating)
+    months = [m for m in _months(context.start, context.end) if m in by_month]
+    averages = tuple(round(sum(by_month[m]) / len(by_month[m]), 1) for m in months)
     return ReportChart("Average rating by month", tuple(date(y, m, 1).strftime("%b %Y")
                                                         for y, m in months),
                        (ChartSeries("Average rating", averages),), category_label="Month",
-                       description="Average rating out of 10 for each month; a month with no "
-                                   "ratings shows 0.")
+                       description="Average rating out of 10 in each month with ratings; "
+                                   "months with none are left out.")
 
 
 def _months(start: date, end: date) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ who is none of the above gets 404 for the referral, as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort
@@ -120,10 +121,12 @@ def may_edit(user: Any, referral: LadoReferral) -> bool:
     return can(REGISTER, referral, user=user)
 
 
-def find_referral(reference: str) -> LadoReferral:
+def find_referral(reference: str, page: str = "referral") -> LadoReferral:
     """The referral the current user may open, by reference, or 404 (403 without the gate).
 
-    Every opening is written to the access log; so is every refusal of someone who holds
+    Every opening is written to the access log (`lado_referral_viewed`, naming the page: the
+    referral, its edit form, the reveal or ad hoc audit page), so the information-governance
+    officer's "who opened referral X" finds them all; so is every refusal of someone who holds
     the gate permission (they were looking for something they may not see).
     """
     require(VIEW)
@@ -135,7 +138,19 @@ def find_referral(reference: str) -> LadoReferral:
         log(referral, "lado_referral_refused")
         db.session.commit()
         abort(404)
+    log(referral, "lado_referral_viewed", f"page: {page}")
+    db.session.commit()  # the opening stays on record whatever the page does next
     return referral
+
+
+def log_listed(referrals: Iterable[LadoReferral], where: str) -> None:
+    """One `lado_referral_listed` entry per referral shown in a list (the register, the audit
+    lists), so a referral's trail also shows who saw its row. The caller commits."""
+    seen: set[str] = set()
+    for referral in referrals:
+        if referral.id not in seen:
+            seen.add(referral.id)
+            log(referral, "lado_referral_listed", where)
 
 
 def log(referral: LadoReferral, action: str, detail: str | None = None, user: Any = None) -> None:

@@ -35,6 +35,7 @@ from plugins.lado.access import (
     VIEW,
     find_referral,
     log,
+    log_listed,
     may_reveal_adult,
     partnerships_with,
     whole_register,
@@ -77,8 +78,11 @@ def audits():
         .order_by(LadoAudit.allocated_at.desc()).limit(200)).all()
     cycles = db.session.scalars(select(LadoAuditCycle).where(
         LadoAuditCycle.partnership_id.in_(everything)).order_by(LadoAuditCycle.created_at.desc())).all()
-    return render_template("lado/audits.html", mine=mine, others=others, cycles=cycles,
+    html = render_template("lado/audits.html", mine=mine, others=others, cycles=cycles,
                            may_plan=bool(planned), protective_marking=MARKING)
+    log_listed((a.referral for a in [*mine, *others]), "audit list")
+    db.session.commit()
+    return html
 
 
 # --- Annual audit ---------------------------------------------------------------------------
@@ -169,8 +173,11 @@ def cycle(reference: str):
     by_sector: dict[str, int] = {}
     for audit in row.audits:
         by_sector[audit.referral.sector] = by_sector.get(audit.referral.sector, 0) + 1
-    return render_template("lado/cycle.html", cycle=row, by_sector=by_sector,
+    html = render_template("lado/cycle.html", cycle=row, by_sector=by_sector,
                            sectors=vocab.SECTORS, protective_marking=MARKING)
+    log_listed((a.referral for a in row.audits), f"annual audit {row.reference}")
+    db.session.commit()
+    return html
 
 
 # --- Ad hoc audit ---------------------------------------------------------------------------
@@ -179,7 +186,7 @@ def cycle(reference: str):
 @bp.route("/referrals/<reference>/audit", methods=["GET", "POST"])
 @permission_required(PLAN)
 def ad_hoc_audit(reference: str):
-    referral = find_referral(reference)
+    referral = find_referral(reference, "ad hoc audit")
     if referral.partnership_id not in partnerships_with(PLAN):
         abort(404)
     people = [(u, service.conflict(u, referral))

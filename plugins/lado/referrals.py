@@ -36,8 +36,9 @@ MAX_TEXT = 200
 EARLIEST = date(2000, 1, 1)
 FIELDS = ("referral_date", "sector", "referrer_agency", "lado", "adult_role", "employer",
           "adult_identifier", "children", "category", "decision", "decision_date",
-          "strategy_held", "strategy_date", "s47_enquiry", "police_investigation",
-          "hr_process", "dbs_referral", "outcome", "outcome_date")
+          "strategy_held", "strategy_date", "s47_enquiry", "s47_date", "police_investigation",
+          "police_date", "hr_process", "hr_date", "dbs_referral", "dbs_date", "outcome",
+          "outcome_date")
 SEALED_INPUTS = ("adult_role", "employer", "adult_identifier")
 
 
@@ -140,9 +141,23 @@ def _steps(values: Mapping[str, Any], errors: dict[str, str], today: date,
                            "Select an outcome from the list", errors),
         "outcome_date": _date(values, "outcome_date", "outcome date", errors, today),
     }
-    out.update({name: _flag(values, name, errors) for name in vocab.FLAGS})
+    for flag, day in vocab.FLAG_DATES.items():
+        out[flag] = _flag(values, flag, errors)
+        out[day] = _date(values, day, vocab.DATE_LABELS[day], errors, today)
     _pairs(out, errors, start)
+    _step_dates(out, errors, start)
     return out
+
+
+def _step_dates(out: dict[str, Any], errors: dict[str, str], start: date | None) -> None:
+    """A step's date means it happened; a date with the answer "no" is a contradiction."""
+    for flag, day in vocab.FLAG_DATES.items():
+        if out[day] and out[flag] is False and flag not in errors:
+            errors[day] = (f"Leave the {vocab.DATE_LABELS[day]} blank, or answer yes to "
+                           f"{vocab.FLAG_LABELS[flag].lower()}")
+        elif out[day]:
+            out[flag] = True
+        _after(out[day], start, day, vocab.DATE_LABELS[day], errors)
 
 
 def _pairs(out: dict[str, Any], errors: dict[str, str], start: date | None) -> None:
@@ -261,8 +276,9 @@ def key_for(partnership_id: int, kind: str, value: str | None) -> str | None:
 
 
 CLEAR = ("referral_date", "sector", "category", "referrer_agency_id", "lado_id", "decision",
-         "decision_date", "strategy_held", "strategy_date", "s47_enquiry",
-         "police_investigation", "hr_process", "dbs_referral", "outcome", "outcome_date")
+         "decision_date", "strategy_held", "strategy_date", "s47_enquiry", "s47_date",
+         "police_investigation", "police_date", "hr_process", "hr_date", "dbs_referral",
+         "dbs_date", "outcome", "outcome_date")
 
 
 def _apply(referral: LadoReferral, values: dict[str, Any]) -> list[str]:

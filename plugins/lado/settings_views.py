@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from core.toolkit import Partnership, db, permission_required
+from core.toolkit import Partnership, append_access_log, db, permission_required
 from plugins.lado.access import SETTINGS, partnerships_with
 from plugins.lado.config import SAMPLE_MODES, clean_settings, save_settings, settings_for
 from plugins.lado.views import MARKING, bp, me, my_partnerships
@@ -34,7 +34,12 @@ def settings(partnership_id: int):
         values = {k: request.form.get(k, "").strip() for k in values}
         cleaned, errors = clean_settings(values)
         if not errors:
+            before = asdict(settings_for(partnership_id))
             save_settings(partnership_id, cleaned, me())
+            changed = sorted(k for k, v in cleaned.items() if before.get(k) != v)
+            append_access_log("lado_settings_changed", "lado_settings", str(partnership_id),
+                              user=me(), partnership_id=partnership_id,
+                              detail="fields: " + (", ".join(changed) or "none"))
             db.session.commit()
             flash("LADO settings saved", "success")
             return redirect(url_for("lado.settings", partnership_id=partnership_id))

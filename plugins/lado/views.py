@@ -27,9 +27,11 @@ from plugins.lado import referrals, reveal, timeliness, vocab
 from plugins.lado.access import (
     PLAN,
     REGISTER,
+    SETTINGS,
     VIEW,
     find_referral,
     log,
+    log_listed,
     may_edit,
     may_reveal_adult,
     partnerships_with,
@@ -88,11 +90,14 @@ def index():
         marked = [(r, long) for r, long in marked if not r.concluded]
     page = max(request.args.get("page", 1, type=int), 1)
     shown = marked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return render_template(
+    html = render_template(
         "lado/index.html", rows=shown, page=page, has_next=len(marked) > page * PAGE_SIZE,
         chosen=chosen, sectors=vocab.SECTORS, categories=vocab.CATEGORY_SHORT,
         may_register=bool(partnerships_with(REGISTER)), may_plan=bool(partnerships_with(PLAN)),
-        protective_marking=MARKING)
+        may_set=bool(partnerships_with(SETTINGS)), protective_marking=MARKING)
+    log_listed((r for r, _ in shown), "register")
+    db.session.commit()  # the page is sent only once its rows are on record
+    return html
 
 
 # --- Recording and changing ------------------------------------------------------------------
@@ -117,7 +122,8 @@ def _form_context(partnership_options: list[Partnership], values: dict, errors: 
         "categories": list(vocab.CATEGORIES.items()),
         "decisions": choices(vocab.DECISIONS, "Not yet decided"),
         "outcomes": choices(vocab.OUTCOMES, "No outcome yet"),
-        "flags": vocab.FLAG_LABELS, "protective_marking": MARKING}
+        "flags": vocab.FLAG_LABELS, "flag_dates": vocab.FLAG_DATES,
+        "date_labels": vocab.DATE_LABELS, "protective_marking": MARKING}
 
 
 def _ladoes(partnership: Partnership) -> list:
@@ -170,7 +176,8 @@ def _edit_values(referral: LadoReferral) -> dict[str, str]:
     values = {name: getattr(referral, name) or "" for name in
               ("sector", "category", "decision", "outcome")}
     values.update({name: day(getattr(referral, name)) for name in
-                   ("referral_date", "decision_date", "strategy_date", "outcome_date")})
+                   ("referral_date", "decision_date", "strategy_date", "outcome_date",
+                    *vocab.FLAG_DATES.values())})
     values.update({name: flag(getattr(referral, name)) for name in
                    ("strategy_held", *vocab.FLAGS)})
     values["referrer_agency"] = str(referral.referrer_agency_id or "")
@@ -182,7 +189,7 @@ def _edit_values(referral: LadoReferral) -> dict[str, str]:
 @bp.route("/referrals/<reference>/edit", methods=["GET", "POST"])
 @permission_required(REGISTER)
 def edit_referral(reference: str):
-    referral = find_referral(reference)
+    referral = find_referral(reference, "edit")
     if not may_edit(current_user, referral):
         abort(403)
     if request.method == "GET":
@@ -217,7 +224,6 @@ def edit_referral(reference: str):
 @permission_required(VIEW)
 def referral(reference: str):
     referral = find_referral(reference)
-    log(referral, "lado_referral_viewed")
     try:
         sealed, live = reveal.shown(referral, me())
         unavailable = False
@@ -240,7 +246,7 @@ def referral(reference: str):
 @bp.route("/referrals/<reference>/reveal", methods=["GET", "POST"])
 @permission_required(VIEW)
 def reveal_adult(reference: str):
-    referral = find_referral(reference)
+    referral = find_referral(reference, "reveal")
     if not may_reveal_adult(current_user, referral):
         log(referral, "lado_reveal_refused", "not allowed")
         db.session.commit()

@@ -50,6 +50,20 @@ DECISIONS: dict[str, str] = {
 }
 
 FLAGS = ("s47_enquiry", "police_investigation", "hr_process", "dbs_referral")
+# The date of each of those steps: when the enquiry, investigation or process began, or when
+# the DBS referral was made. A date implies the step happened.
+FLAG_DATES: dict[str, str] = {
+    "s47_enquiry": "s47_date",
+    "police_investigation": "police_date",
+    "hr_process": "hr_date",
+    "dbs_referral": "dbs_date",
+}
+DATE_LABELS: dict[str, str] = {
+    "s47_date": "date the section 47 enquiry began",
+    "police_date": "date the police investigation began",
+    "hr_date": "date the HR or disciplinary process began",
+    "dbs_date": "date of the DBS referral",
+}
 FLAG_LABELS: dict[str, str] = {
     "strategy_held": "Strategy discussion held",
     "s47_enquiry": "Section 47 enquiry",

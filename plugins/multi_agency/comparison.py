@@ -128,12 +128,14 @@ def _rows(labels: list[tuple[object, str]], before: dict, after: dict) -> tuple[
 
 
 def compare(current: MultiAgencyAudit, baseline: MultiAgencyAudit,
-            domains: list[tuple[str, str]]) -> Comparison:
-    """Rows per shared-core domain (then overall) and per agency in either audit."""
+            domains: list[tuple[str, str]], agency_ids: set[int] | None = None) -> Comparison:
+    """Rows per shared-core domain (then overall) and per agency in either audit; only the
+    agencies in `agency_ids` when given (before the meeting an agency sees only its own)."""
     domain_rows = _rows([*domains, (OVERALL, OVERALL)], agreed_grades(baseline),
                         agreed_grades(current))
     before, after = agency_grades(baseline), agency_grades(current)
-    ids = sorted(set(before) | set(after))
+    ids = sorted((set(before) | set(after)) & (agency_ids if agency_ids is not None
+                                               else set(before) | set(after)))
     names = {a.id: a.name for a in db.session.scalars(select(Agency).where(Agency.id.in_(ids)))}
     labels = sorted(((i, names[i]) for i in ids), key=lambda pair: pair[1])
     return Comparison(baseline, current, domain_rows, _rows(labels, before, after))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.toolkit import ActionPlan, User, db, notify, record_access, utcnow
 from plugins.multi_agency.clock import london_date
 from plugins.multi_agency.group import close_all_assignments, sync_assignments
-from plugins.multi_agency.models import MultiAgencyAudit
+from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase
 from plugins.multi_agency.problems import Invalid, Refused
 from plugins.multi_agency.programme import TIMETABLE, log, require_status
 
@@ -76,13 +76,26 @@ def close_audit(audit: MultiAgencyAudit, by: Any = None) -> None:
     now = utcnow()
     audit.status, audit.closed_at = "closed", now
     close_all_assignments(audit, by)
+    still_used = _in_running_audits(audit)
     for audit_case in audit.cases:
         case = audit_case.case
+        if case.id in still_used:
+            continue  # its clock starts when the last audit using it closes
         if case.closed_at is None and case.destroyed_at is None:
             case.closed_at = now
             record_access("case_closed", case, user=by,
                           detail=f"multi_agency {audit.reference} closed")
     log(audit, "multi_agency_closed", by)
+
+
+def _in_running_audits(audit: MultiAgencyAudit) -> set[str]:
+    """Ids of this audit's cases that another multi-agency audit, not yet closed, still uses
+    (a re-audit of a theme often takes the baseline's cases)."""
+    ids = [c.case_id for c in audit.cases]
+    query = (select(MultiAgencyCase.case_id).join(MultiAgencyAudit)
+             .where(MultiAgencyCase.case_id.in_(ids), MultiAgencyAudit.id != audit.id,
+                    MultiAgencyAudit.status != "closed"))
+    return set(db.session.scalars(query))
 
 
 def close_finished(by: Any = None) -> list[str]:

@@ -118,11 +118,12 @@ def comparison_tables(result: Comparison) -> tuple[ExportTable, ExportTable]:
             ExportTable("By agency (overall grades of returns)", header, rows(result.agencies)))
 
 
-def comparison_of(audit: MultiAgencyAudit) -> Comparison | None:
+def comparison_of(audit: MultiAgencyAudit,
+                  agency_ids: set[int] | None = None) -> Comparison | None:
     baseline = baseline_for(audit)
     if baseline is None:
         return None
-    return compare(audit, baseline, [(d.code, d.title) for d in core_domains()])
+    return compare(audit, baseline, [(d.code, d.title) for d in core_domains()], agency_ids)
 
 
 def _comparison(audit: MultiAgencyAudit) -> ExportBlock:

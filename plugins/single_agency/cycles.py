@@ -2,7 +2,8 @@
 
 The monthly cycle is drawn on the first working day of each cycle month (by the scheduled job,
 or the QA team by hand), never twice for one month: the cycle's `slot` is unique per
-programme. A practice-week month leaves a "replaced" cycle and draws nothing (Haringey, Havering).
+programme. A practice-week month (set on the programme, or announced by another activity through
+`monthly_cycle_replaced_by`) leaves a "replaced" cycle and draws nothing (Haringey, Havering).
 Re-audits that have fallen due join the monthly sample. Themed, dip-sample, service-request and
 need-to-know audits are cycles of their own alongside. Nothing reaches an auditor until the QA
 team has reviewed the proposals and sent them.
@@ -25,6 +26,7 @@ from core.toolkit import (
     assign_to_case,
     db,
     get_tool,
+    monthly_cycle_replaced_by,
     start_workflow,
 )
 from plugins.single_agency import clock, notices, people, reaudits, sampling
@@ -103,7 +105,8 @@ def draw_monthly(programme: Programme, year: int, month: int, rng: random.Random
                                                      Cycle.slot == slot(year, month)))
     if existing is not None:
         return existing, False
-    replaced = month in programme.practice_week_months
+    replaced = (month in programme.practice_week_months
+                or monthly_cycle_replaced_by(programme.agency, year, month) is not None)
     cycle = _cycle(programme, "practice_week" if replaced else "monthly",
                    f"{MONTHS[month - 1]} {year} case file audits", by,
                    opens_on=first_working_day(year, month),

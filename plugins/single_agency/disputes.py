@@ -29,7 +29,7 @@ from core.toolkit import (
     start_workflow,
 )
 from plugins.single_agency import audits as audit_service
-from plugins.single_agency import clock, grading, notices, people, reaudits
+from plugins.single_agency import clock, difference, grading, notices, people, reaudits
 from plugins.single_agency.history import stage_grades
 from plugins.single_agency.models import Audit, Dispute
 from plugins.single_agency.workflow import DISPUTE, OPEN_DISPUTE_STATES
@@ -168,6 +168,7 @@ def resolve(dispute: Dispute, user: Any, note: str, outcome: str,
     dispute.resolved_at = clock.now()
     db.session.flush()
     reaudits.settle(audit)
+    difference.sync(audit)
     notices.dispute_moved(dispute, f"has been resolved: {OUTCOMES[outcome].lower()}")
 
 

@@ -29,6 +29,9 @@ def read_programme(form: MultiDict, areas: list[str]) -> tuple[dict[str, Any], d
     values["quotas"] = {r: _number(form, f"quota-{r}", errors, default=0) for r in AUDITOR_ROLES}
     values["quotas"] = {r: n for r, n in values["quotas"].items() if n}
     values["require_expertise"] = form.get("require_expertise") == "yes"
+    values["hos_review_inadequate"] = form.get("hos_review_inadequate") == "yes"
+    values["inadequate_share_warning"] = _number(form, "inadequate_share_warning", errors,
+                                                 default=DEFAULTS["inadequate_share_warning"])
     values["active"] = form.get("active", "yes") == "yes"
     values["moderation_rule"] = form.get("moderation_rule", "")
     values["default_tool"] = form.get("default_tool", "")

@@ -66,6 +66,8 @@ class Programme(Scoped, Model):
     reaudit_max_rounds: Mapped[int] = mapped_column(Integer, default=2)
     default_tool: Mapped[str] = mapped_column(String(100))
     service_tools: Mapped[dict] = mapped_column(JSON, default=dict)
+    hos_review_inadequate: Mapped[bool] = mapped_column(Boolean, default=False)
+    inadequate_share_warning: Mapped[int] = mapped_column(Integer, default=25)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -292,3 +294,64 @@ class Escalation(Model):
     roles: Mapped[list] = mapped_column(JSON, default=list)
     recipient_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditResponse(Scoped, Model):
+    """Closing the loop on an accepted audit (Haringey 2.8-2.9; Havering): who the report was
+    shared with, and the discussion the team manager and practitioner recorded with the actions
+    they agreed, due within 5 working days of an inadequate grade or 10 otherwise. With the
+    council's Havering option, an inadequate audit also gets the head of service's review
+    within 24 hours and a decision on a multi-disciplinary action meeting within 3 working days."""
+
+    __tablename__ = "single_agency_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("single_agency_audit.id"), unique=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    grade: Mapped[str | None] = mapped_column(String(30))
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shared_with: Mapped[list] = mapped_column(JSON, default=list)
+    due_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default="awaiting")
+    discussed_on: Mapped[date | None] = mapped_column(Date)
+    discussion: Mapped[str | None] = mapped_column(Text)
+    agreed: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    hos_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    hos_decision_due_on: Mapped[date | None] = mapped_column(Date)
+    hos_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hos_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    hos_notes: Mapped[str | None] = mapped_column(Text)
+    meeting_needed: Mapped[bool | None] = mapped_column(Boolean)
+    meeting_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    audit: Mapped[Audit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MakeADifference(Scoped, Model):
+    """A "Make a Difference" summary of what worked in an audit graded good or better
+    (Sefton), drafted at acceptance for the QA team to edit and publish in the briefing."""
+
+    __tablename__ = "single_agency_make_a_difference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("single_agency_audit.id"), unique=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    summary: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    audit: Mapped[Audit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from core.toolkit import NOT_APPLICABLE, GradingError, can, db, record_grading
 from plugins.single_agency import audits as audit_service
-from plugins.single_agency import clock, grading, notices, reaudits
+from plugins.single_agency import clock, difference, grading, notices, reaudits
 from plugins.single_agency.allocation import conflicts
 from plugins.single_agency.history import stage_grades
 from plugins.single_agency.models import Audit, Moderation, Programme
@@ -180,4 +180,5 @@ def _complete(moderation: Moderation, outcomes: dict, overall: dict, meeting: di
     audit.final_grade, audit.final_stage = overall["to"], "moderation"
     db.session.flush()
     reaudits.settle(audit)
+    difference.sync(audit)
     notices.moderated(audit, overall["outcome"])

@@ -98,3 +98,37 @@ def reaudit_escalated(audit: Audit, recipients: list[Any], level: int) -> None:
           f"The {which} of case {audit.case.code} ({audit.reference}) is graded the same as or "
           "lower than the audit before it. Follow up the actions agreed with the team manager "
           "and practitioner.", audit_link(audit), audit.partnership_id)
+
+
+def report_shared(audit: Audit, recipients: list[Any], due: Any) -> None:
+    grade = (audit.final_grade or "").replace("_", " ")
+    _tell(recipients, "report_shared", f"Audit {audit.reference} report: grade {grade}",
+          f"The QA team accepted audit {audit.reference} of case {audit.case.code}, graded "
+          f"{grade}. The team manager and practitioner should discuss it and record the actions "
+          f"they agree by {due.strftime('%-d %B %Y')}.", f"{audit_link(audit)}/response",
+          audit.partnership_id)
+
+
+def hos_review_needed(audit: Audit, recipients: list[Any]) -> None:
+    _tell(recipients, "hos_review",
+          f"Inadequate audit {audit.reference}: your review is needed within 24 hours",
+          f"Audit {audit.reference} of case {audit.case.code} is graded inadequate. Review the "
+          "case within 24 hours and decide within 3 working days whether a multi-disciplinary "
+          "action meeting is needed.", f"{audit_link(audit)}/response", audit.partnership_id,
+          urgent=True)
+
+
+def response_recorded(audit: Audit) -> None:
+    _tell([audit.auditor, *people.qa_team(audit.agency_id)], "response_recorded",
+          f"Audit {audit.reference}: the team's response is recorded",
+          f"The team manager and practitioner recorded their discussion of audit "
+          f"{audit.reference} and the actions they agreed.", f"{audit_link(audit)}/response",
+          audit.partnership_id)
+
+
+def make_a_difference_drafted(audit: Audit) -> None:
+    _tell(people.qa_team(audit.agency_id), "make_a_difference",
+          f"Audit {audit.reference}: a Make a Difference summary to publish",
+          f"Audit {audit.reference} is graded good or better. A Make a Difference summary has "
+          "been drafted from its strengths: check it and publish it in the briefing.",
+          "/single_agency/make-a-difference", audit.partnership_id)

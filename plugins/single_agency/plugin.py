@@ -58,6 +58,11 @@ def qa_register_permissions() -> list[Permission]:
                    ("head_of_service", "assistant_director")),
         Permission(f"{KEY}.dispute_final", "Decide disputes escalated to the assistant director",
                    ("assistant_director",)),
+        Permission(f"{KEY}.respond", "Record the team's discussion and actions after an audit",
+                   ("practitioner", "team_manager")),
+        Permission(f"{KEY}.hos_review", "Review inadequate audits as head of service",
+                   ("head_of_service", "assistant_director")),
+        Permission(f"{KEY}.publish", "Edit and publish Make a Difference summaries", QA_TEAM),
         Permission(f"{KEY}.alert", "Respond to safety alerts raised by audits",
                    ("team_manager", "service_manager", "head_of_service", "assistant_director",
                     "director")),
@@ -100,9 +105,35 @@ def qa_dashboard_contributions(user: Any) -> list[DashboardCard]:
     mine = db.session.scalar(select(func.count(models.Audit.id)).where(
         models.Audit.auditor_id == user.id,
         models.Audit.state.in_(("allocated", "returned"))))
-    return [DashboardCard("Case file audits", "Audits allocated to you that are not yet "
-                          "submitted, and your team's audits.", f"{KEY}.index",
-                          "See case file audits", f"{KEY}.view", count=mine, order=100)]
+    card = DashboardCard("Case file audits", "Audits allocated to you that are not yet "
+                         "submitted, and your team's audits.", f"{KEY}.index",
+                         "See case file audits", f"{KEY}.view", count=mine, order=100)
+    return [*_alert_cards(user), card]
+
+
+def _alert_cards(user: Any) -> list[DashboardCard]:
+    """Open safety alerts stay at the top of the dashboard of everyone who must respond to
+    them until each is resolved (the most important notice in the system)."""
+    if not can(f"{KEY}.alert", user=user):
+        return []
+    from plugins.single_agency.scope import visible_audits
+
+    visible = visible_audits(user).with_only_columns(models.Audit.id)
+    open_ = db.session.scalar(select(func.count(models.SafetyAlert.id)).where(
+        models.SafetyAlert.state == "open", models.SafetyAlert.audit_id.in_(visible)))
+    if not open_:
+        return []
+    return [DashboardCard("Open safety alerts", "Audits found a concern for a child's safety or "
+                          "no supervision for six months. Each stays here until the response "
+                          "is recorded.", f"{KEY}.alert_list", "Respond to the safety alerts",
+                          f"{KEY}.alert", count=open_, order=1)]
+
+
+@hookimpl
+def qa_report_sections(context: Any) -> list[Any]:
+    from plugins.single_agency.report import report_sections
+
+    return report_sections(context)
 
 
 @hookimpl

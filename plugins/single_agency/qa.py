@@ -19,7 +19,15 @@ from core.toolkit import (
     instances_for,
     record_access,
 )
-from plugins.single_agency import actions, clock, moderation, notices, reaudits
+from plugins.single_agency import (
+    actions,
+    clock,
+    difference,
+    moderation,
+    notices,
+    reaudits,
+    responses,
+)
 from plugins.single_agency import audits as audit_service
 from plugins.single_agency.audits import AuditInvalid, StaleAudit
 from plugins.single_agency.models import Audit
@@ -65,10 +73,13 @@ def accept(audit: Audit, user: Any, rng: random.Random) -> None:
         close_assignment(audit.auditor, audit.case, KEY, audit.reference, by=user)
     db.session.flush()
     actions.raise_all(audit, user)
-    moderation.consider(audit, reaudits.programme_of(audit), rng)
+    programme = reaudits.programme_of(audit)
+    moderation.consider(audit, programme, rng)
     reaudits.accepted(audit, user)
     record_access("audit_accepted", audit.case, user, detail=audit.reference)
     notices.accepted(audit)
+    responses.share(audit, programme, user)
+    difference.sync(audit)
 
 
 def return_for_amendment(audit: Audit, user: Any, comments: str) -> None:

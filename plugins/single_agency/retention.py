@@ -12,7 +12,13 @@ from typing import Any
 from sqlalchemy import select
 
 from core.toolkit import db
-from plugins.single_agency.models import Audit, Dispute, SafetyAlert
+from plugins.single_agency.models import (
+    Audit,
+    AuditResponse,
+    Dispute,
+    MakeADifference,
+    SafetyAlert,
+)
 
 GONE = "(removed under the retention rule)"
 
@@ -25,6 +31,12 @@ def forget_case(case: Any) -> None:
             alert.details, alert.resolution = None, None
         for dispute in db.session.scalars(select(Dispute).where(Dispute.audit_id == audit.id)):
             dispute.grounds = GONE
+        for response in db.session.scalars(select(AuditResponse).where(
+                AuditResponse.audit_id == audit.id)):
+            response.discussion = response.agreed = response.hos_notes = None
+        for summary in db.session.scalars(select(MakeADifference).where(
+                MakeADifference.audit_id == audit.id, MakeADifference.state != "published")):
+            summary.summary = GONE  # a published summary has gone out without identity
     db.session.flush()
 
 

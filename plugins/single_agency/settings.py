@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "reaudit_max_rounds": 2,
     "default_tool": "core.practice_standards",
     "service_tools": {},
+    "hos_review_inadequate": False,
+    "inadequate_share_warning": 25,
 }
 AUTO_DRAW_WINDOW = 5  # working days into a month in which the scheduled job still draws
 
@@ -86,7 +88,8 @@ def problems(values: dict[str, Any]) -> dict[str, str]:
             ("exclude_recent_months", 0, 24, "Months before a case is audited again"),
             ("max_per_auditor", 1, 10, "Audits per auditor in a cycle"),
             ("reaudit_after_months", 1, 12, "Months before a re-audit"),
-            ("reaudit_max_rounds", 0, 3, "Re-audits of one case")):
+            ("reaudit_max_rounds", 0, 3, "Re-audits of one case"),
+            ("inadequate_share_warning", 1, 100, "Share of inadequate audits that warns")):
         if not low <= values[field] <= high:
             errors[field] = f"{label} must be from {low} to {high}"
     if values["moderation_rule"] not in MODERATION_RULES:

@@ -10,10 +10,16 @@
   within 5; then the head of service within 5; exceptionally the assistant director.
 - A safety alert (Sefton; Haringey Appendix B): a response within 24 hours; unresolved, the
   head of service, then the assistant director 5 working days later, then the director.
+- The team's response to an accepted audit (Haringey 2.9): the team manager and practitioner
+  record their discussion and agreed actions by the date set at acceptance (5 working days
+  for inadequate, 10 otherwise); a reminder the day before; late, the service manager is told.
+- Havering's head of service review of an inadequate audit: within 24 hours, then a decision on
+  a multi-disciplinary action meeting by the third working day; late, the assistant director.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from core.toolkit import (
@@ -24,12 +30,15 @@ from core.toolkit import (
     Transition,
     WorkflowDefinition,
     db,
+    end_of_day_utc,
 )
-from plugins.single_agency.models import Audit, Dispute, SafetyAlert
+from plugins.single_agency.models import Audit, AuditResponse, Dispute, SafetyAlert
 
 AUDIT = "single_agency.audit"
 DISPUTE = "single_agency.dispute"
 ALERT = "single_agency.alert"
+RESPONSE = "single_agency.response"
+HOS_REVIEW = "single_agency.hos_review"
 OPEN_DISPUTE_STATES = ("informal_meeting", "informal_outcome", "formal_review",
                        "formal_response", "hos_review", "ad_review")
 
@@ -129,7 +138,7 @@ FORMAL_REVIEW = _dispute_rule("formal_review", "Formal review of the dispute", 5
                               "head_of_service")
 FORMAL_RESPONSE = _dispute_rule("formal_response", "Written response to the dispute", 5,
                                 "head_of_service")
-HOS_REVIEW = _dispute_rule("hos_review", "Head of service review of the dispute", 5,
+DISPUTE_HOS_REVIEW = _dispute_rule("hos_review", "Head of service review of the dispute", 5,
                            "assistant_director")
 
 
@@ -145,7 +154,7 @@ DISPUTE_WORKFLOW = WorkflowDefinition(
         State("formal_review", "Formal: QA review with the head of service for QA or the PSW",
               sla=[FORMAL_REVIEW]),
         State("formal_response", "Formal: written response due", sla=[FORMAL_RESPONSE]),
-        State("hos_review", "Escalated to the head of service", sla=[HOS_REVIEW]),
+        State("hos_review", "Escalated to the head of service", sla=[DISPUTE_HOS_REVIEW]),
         State("ad_review", "Escalated to the assistant director"),
         State("resolved", "Resolved", terminal=True),
         State("withdrawn", "Withdrawn", terminal=True),
@@ -179,7 +188,7 @@ DISPUTE_WORKFLOW = WorkflowDefinition(
 # --- the safety alert --------------------------------------------------------------------------
 
 
-RESPONSE = SlaRule(
+ALERT_RESPONSE = SlaRule(
     "response", "Response to the safety alert", hours=24,
     escalate_after=(EscalationStep("head_of_service"),
                     EscalationStep("assistant_director", Delay(working_days=5)),
@@ -187,7 +196,8 @@ RESPONSE = SlaRule(
 
 ALERT_WORKFLOW = WorkflowDefinition(
     ALERT,
-    states=[State("open", "Open", sla=[RESPONSE]), State("resolved", "Resolved", terminal=True)],
+    states=[State("open", "Open", sla=[ALERT_RESPONSE]),
+            State("resolved", "Resolved", terminal=True)],
     transitions=[Transition("resolve", "Record the response and resolve the alert", ("open",),
                             "resolved", "single_agency.alert")],
     initial="open",
@@ -196,4 +206,82 @@ ALERT_WORKFLOW = WorkflowDefinition(
     link=lambda instance: f"/single_agency/alerts/{instance.subject_id}",
 )
 
-WORKFLOWS = [AUDIT_WORKFLOW, DISPUTE_WORKFLOW, ALERT_WORKFLOW]
+
+# --- the team's response and the head of service's review ------------------------------------
+
+
+def response_of(instance: Any) -> AuditResponse:
+    return db.session.get(AuditResponse, int(instance.subject_id))
+
+
+def _response_due(instance: Any, started_at: datetime) -> datetime:
+    return end_of_day_utc(response_of(instance).due_on)
+
+
+def _decision_due(instance: Any, started_at: datetime) -> datetime:
+    return end_of_day_utc(response_of(instance).hos_decision_due_on)
+
+
+def _team_owners(instance: Any) -> list[int]:
+    from plugins.single_agency.people import team_managers
+
+    audit = response_of(instance).audit
+    owners = [u.id for u in team_managers(audit.team_id)]
+    return owners + ([audit.practitioner_id] if audit.practitioner_id else [])
+
+
+def a_responder(instance: Any, user: Any) -> str | None:
+    from plugins.single_agency.responses import is_party
+
+    if not is_party(response_of(instance).audit, user):
+        return "Only the practitioner or a manager of the team can record the response."
+    return None
+
+
+TEAM_RESPONSE = SlaRule(
+    "team_response", "Discussion and agreed actions after the audit", due=_response_due,
+    remind_before=Delay(working_days=1), owners=_team_owners,
+    escalate_after=(EscalationStep("service_manager"),))
+HOS_FIRST_LOOK = SlaRule("hos_review", "Head of service review of an inadequate audit",
+                         hours=24, escalate_after=(EscalationStep("assistant_director"),))
+MEETING_DECISION = SlaRule("meeting_decision", "Decision on a multi-disciplinary action meeting",
+                           due=_decision_due,
+                           escalate_after=(EscalationStep("assistant_director"),))
+
+
+def _response_reference(instance: Any) -> str:
+    return f"{response_of(instance).audit.reference} response"
+
+
+def _response_link(instance: Any) -> str:
+    return f"/single_agency/audits/{response_of(instance).audit_id}/response"
+
+
+RESPONSE_WORKFLOW = WorkflowDefinition(
+    RESPONSE,
+    states=[State("awaiting", "Discussion and actions to be recorded", sla=[TEAM_RESPONSE]),
+            State("recorded", "Recorded", terminal=True)],
+    transitions=[Transition("record", "Record the discussion and agreed actions", ("awaiting",),
+                            "recorded", "single_agency.respond", guards=[a_responder])],
+    initial="awaiting", label="Response to a case file audit",
+    reference=_response_reference, link=_response_link,
+)
+
+HOS_REVIEW_WORKFLOW = WorkflowDefinition(
+    HOS_REVIEW,
+    states=[State("review", "Head of service review due", sla=[HOS_FIRST_LOOK]),
+            State("decision", "Decision on an action meeting due", sla=[MEETING_DECISION]),
+            State("decided", "Decided", terminal=True)],
+    transitions=[
+        Transition("review", "Record the review", ("review",), "decision",
+                   "single_agency.hos_review"),
+        Transition("decide", "Record the decision on an action meeting", ("decision",),
+                   "decided", "single_agency.hos_review"),
+    ],
+    initial="review", label="Head of service review of an inadequate audit",
+    reference=lambda instance: f"{response_of(instance).audit.reference} head of service review",
+    link=_response_link,
+)
+
+WORKFLOWS = [AUDIT_WORKFLOW, DISPUTE_WORKFLOW, ALERT_WORKFLOW, RESPONSE_WORKFLOW,
+             HOS_REVIEW_WORKFLOW]

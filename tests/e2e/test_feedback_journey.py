@@ -4,15 +4,20 @@ a disclosure reaches a team manager, who acknowledges it. Public pages pass axe-
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from core.cases.models import Case
 from core.cases.service import register_case
 from core.extensions import db
+from core.identity.models import User
 from core.timeutil import utcnow
+from plugins.feedback import links as link_service
 from plugins.feedback.models import FeedbackLink
+from plugins.feedback.vocab import AUDIENCES, occasions_for
 from tests.e2e.conftest import axe_violations
 from tests.support import factories as f
 
@@ -64,6 +69,28 @@ def make_link(page, base: str, code: str, audience: str, occasion: str) -> str:
     expect(page.get_by_role("heading", name="Feedback link created")).to_be_visible()
     expect(page.get_by_test_id("feedback-qr")).to_be_visible()
     return page.get_by_test_id("feedback-link").inner_text().strip()
+
+
+def quick_link(live_app, code: str, audience: str, occasion: str) -> str:
+    """A link made straight through the service (the journey above makes them in the UI)."""
+    with live_app.app_context():
+        case = db.session.scalar(db.select(Case).filter_by(code=code))
+        manager = db.session.scalar(db.select(User).filter_by(email="tm@example.test"))
+        made = link_service.create_link(case, audience, occasion, 14, manager,
+                                        secrets.token_urlsafe(24))
+        db.session.commit()
+        return f"{live_app.config['LIVE_URL']}/feedback/v/{made.token}"
+
+
+def large_tap_targets(page, least: int = 44) -> bool:
+    """Every radio and button is at least 44 by 44 CSS pixels (WCAG 2.5.5) on the phone."""
+    sizes = page.eval_on_selector_all(
+        "input[type=radio], button",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })")
+    assert sizes, "no controls on the page"
+    small = [s for s in sizes if min(s) < least]
+    assert small == [], small
+    return True
 
 
 def choose(page, question: str, answer: str) -> None:
@@ -157,3 +184,60 @@ def test_a_disclosure_raises_an_alert_that_the_team_manager_acknowledges(
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text(f"Alert for {place} acknowledged")).to_be_visible()
     expect(page.get_by_text("Called the social worker; home visit this afternoon")).to_be_visible()
+
+
+@pytest.mark.parametrize("audience", list(AUDIENCES))
+def test_every_version_and_its_error_page_pass_axe_on_a_phone(live_app, phone, place, audience):
+    """Each question set, its error summary, and what pressing "talk" shows."""
+    occasion = next(iter(occasions_for(audience)))
+    phone.goto(quick_link(live_app, place, audience, occasion))
+    no_way_out(phone)
+    assert axe_violations(phone) == []
+    assert large_tap_targets(phone)
+    if audience == "parent_carer":  # required questions: the error summary
+        phone.get_by_role("button", name="Send my answers").click()
+        expect(phone.get_by_role("heading", name="There is a problem")).to_be_visible()
+        assert phone.title().startswith("Error:")
+        assert axe_violations(phone) == []
+    phone.get_by_role("button", name=re.compile("(talk|speak) to someone now")).first.click()
+    expect(phone.get_by_role("heading", name="Thank you for telling us")).to_be_visible()
+    no_way_out(phone)
+    assert axe_violations(phone) == []
+
+
+def test_broken_and_withdrawn_links_are_kind_and_pass_axe(live_app, phone, place):
+    base = live_app.config["LIVE_URL"]
+    for address, heading in (
+            (f"{base}/feedback/v/not-a-real-link", "This link does not work"),
+            (f"{base}/feedback/v/{'A' * 43}/more", "This link does not work")):
+        phone.goto(address)
+        expect(phone.get_by_role("heading", name=heading)).to_be_visible()
+        no_way_out(phone)
+        assert axe_violations(phone) == []
+    address = quick_link(live_app, place, "care_leaver", "any_time")
+    with live_app.app_context():
+        link = db.session.scalars(db.select(FeedbackLink)).one()
+        link.withdrawn_at = utcnow()
+        db.session.commit()
+    phone.goto(address)
+    expect(phone.get_by_role("heading", name="This link does not work any more")).to_be_visible()
+    assert axe_violations(phone) == []
+
+
+def test_a_child_answers_on_a_phone_with_javascript_switched_off(browser, live_app, place):
+    """Plain forms and radios: nothing needs script, the talk button included."""
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    phone = context.new_page()
+    try:
+        phone.goto(quick_link(live_app, place, "child_8_to_12", "plan"))
+        choose(phone, "How do you feel about your social worker?", "Happy")
+        phone.get_by_label("What is good?").fill("My foster carer")
+        phone.get_by_role("button", name="Send my answers").click()
+        expect(phone.get_by_role("heading", name="Thank you", exact=True)).to_be_visible()
+
+        phone.goto(quick_link(live_app, place, "child_under_8", "any_time"))
+        phone.get_by_role("button", name="I want to talk to someone now").first.click()
+        expect(phone.get_by_role("heading", name="Thank you for telling us")).to_be_visible()
+        expect(phone.get_by_text("0800 1111")).to_be_visible()
+    finally:
+        context.close()

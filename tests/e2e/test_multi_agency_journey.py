@@ -1,8 +1,9 @@
 """A whole baseline multi-agency audit in a browser: the coordinator plans it with three
 agencies, the health lead auditor declares a conflict that blocks one case, the council and
-health auditors submit returns on the pages, the police lead auditor submits through the API
-(retrying a POST), the consultation meeting is recorded, the report is published and the action
-plan exported; then a second audit of the theme is compared with the baseline."""
+health auditors submit returns on the pages, the police lead auditor makes a personal API token
+(shown once) and submits through the API (retrying a POST), the consultation meeting is
+recorded, the report is published and the action plan exported; then a second audit of the
+theme is compared with the baseline."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from core.api.tokens import issue
 from core.cases.service import register_case
 from core.extensions import db
 from core.identity.models import User
@@ -41,15 +41,15 @@ def partnership(live_app):
         f.make_user("partnership_coordinator", p, email="coord@example.test",
                     name="Casey Coordinator")
         f.make_user("board_member", p, email="board@example.test", name="Bea Board")
-        leads = {a.name: f.make_user("agency_lead_auditor", a, email=f"lead.{a.type}@example.test",
-                                     name=f"Lead {a.type}") for a in (council, police, health)}
+        for a in (council, police, health):
+            f.make_user("agency_lead_auditor", a, email=f"lead.{a.type}@example.test",
+                        name=f"Lead {a.type}")
         codes = [register_case(p, council, {"name": f"Child {n}", "date_of_birth": "2012-02-02",
                                             "record_id": f"R-{n}"},
                                {"cohort": "child_protection"}, None).code
                  for n in range(CASES)]
-        _, token = issue(leads["Northbrook Police"], police, "police system", 30)
         db.session.commit()
-        return {"codes": codes, "token": token, "police_id": police.id,
+        return {"codes": codes, "police_id": police.id,
                 "council_id": council.id, "health_id": health.id}
 
 
@@ -125,6 +125,21 @@ def submit_on_the_page(page, base: str, audit_id: int, code: str, agency_id: int
     expect(page.get_by_text("Return submitted")).to_be_visible()
 
 
+def police_makes_a_token(page, base: str) -> str:
+    """The police lead auditor makes a personal token for their force's system; it is shown
+    once, then never again."""
+    page.goto(f"{base}/account/api-tokens/")
+    page.get_by_label("What the token is for").fill("Police case system upload")
+    page.get_by_label("Northbrook Police").check()
+    page.get_by_role("button", name="Make token").click()
+    expect(page.get_by_text("Token created")).to_be_visible()
+    token = page.get_by_test_id("api-token").inner_text().strip()
+    assert axe_violations(page) == []
+    page.goto(f"{base}/account/api-tokens/")
+    expect(page.get_by_test_id("api-token")).to_have_count(0)
+    return token
+
+
 def police_through_the_api(page, base: str, reference: str, code: str, token: str) -> None:
     url = f"{base}/api/v1/multi-agency/audits/{reference}/cases/{code}/return"
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"police-{code}"}
@@ -146,11 +161,12 @@ def test_a_baseline_audit_from_plan_to_report_then_a_comparison(live_app, browse
     with live_app.app_context():
         audit = db.session.get(MultiAgencyAudit, audit_id)
         reference = audit.reference
-        for lead in (audit.participant(partnership["council_id"]).lead_auditor,
-                     audit.participant(partnership["police_id"]).lead_auditor):
-            for selected, _ in group.cases_of_auditor(audit, lead):
-                group.declare(audit, selected, lead, False)
+        council_lead = audit.participant(partnership["council_id"]).lead_auditor
+        for selected, _ in group.cases_of_auditor(audit, council_lead):
+            group.declare(audit, selected, council_lead, False)
         db.session.commit()
+    police = sign_in(browser, base, "lead.police@example.test")
+    declare(police, base, audit_id, conflict=None)
     coordinator.goto(f"{base}/multi-agency/{audit_id}")
     coordinator.get_by_role("button", name="Start auditing").click()
     expect(coordinator.get_by_text("Auditing has started")).to_be_visible()
@@ -161,7 +177,7 @@ def test_a_baseline_audit_from_plan_to_report_then_a_comparison(live_app, browse
                 f"{partnership['health_id']}")
     expect(health.get_by_test_id("blocked")).to_contain_text("conflict")
     submit_on_the_page(health, base, audit_id, codes[1], partnership["health_id"])
-    police_through_the_api(council, base, reference, codes[1], partnership["token"])
+    police_through_the_api(police, base, reference, codes[1], police_makes_a_token(police, base))
 
     # the council cannot read the police return before the meeting
     answer = council.goto(f"{base}/multi-agency/{audit_id}/cases/{codes[1]}/returns/"

@@ -1,8 +1,10 @@
-"""A case file audit cycle in a browser, as far as it is built: the QA officer draws and sends
-the allocations; the auditor reviews the file, holds the conversation, grades again and
+"""A whole case file audit cycle in a browser: the QA officer draws and sends the allocations;
+the auditor reviews the file, holds the conversation, grades again, agrees an action and
 submits; the QA team returns it once and then accepts it; a moderator downgrades a standard;
-the team manager disputes the grades and the formal stage settles them. Each main page is
-checked with axe on the way."""
+the team manager disputes the grades and the formal stage settles them; the team manager
+records the discussion with the practitioner; the practitioner completes the action and the
+team manager signs it off; the monthly report shows every measure. Each main page is checked
+with axe on the way."""
 
 from __future__ import annotations
 
@@ -77,11 +79,13 @@ def sign_in(browser, base: str, email: str):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(f.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in$"))  # the sign-in has gone through
     if page.get_by_test_id("mfa-secret").count():
         secret = re.sub(r"\s", "", page.get_by_test_id("mfa-secret").inner_text())
         page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name=re.compile("Continue|Confirm")).click()
         page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
     return page
 
 
@@ -155,6 +159,13 @@ def the_rest_of_the_audit(page) -> None:
     page.get_by_label("What they said").fill("Mother said the worker listens.")
     page.get_by_role("button", name="Add the contact").click()
     page.get_by_role("link", name="Strengths, development and actions").click()
+    page.get_by_label("What will be done").fill("Bring the chronology up to date.")
+    page.get_by_label("Who will do it").select_option(label="Sol Worker")
+    page.get_by_label("Day").fill("20")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Add the action").click()
+    expect(page.get_by_text("The action has been added")).to_be_visible()
     page.get_by_label("Strengths").fill("Warm, child-centred work.")
     page.get_by_label("Areas for development").fill("Keep the chronology up to date.")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -168,7 +179,7 @@ def open_audit(page, base: str, reference: str) -> None:
     page.get_by_role("link", name=reference).first.click()
 
 
-def test_a_cycle_from_allocation_to_a_settled_dispute(live_app, browser, council):
+def test_a_whole_cycle_as_the_people_do_it(live_app, browser, council):
     base = council
     qa = sign_in(browser, base, "qa@example.test")
     reference = draw_and_send(qa, base)
@@ -232,3 +243,63 @@ def test_a_cycle_from_allocation_to_a_settled_dispute(live_app, browser, council
     expect(qa.get_by_text("The outcome of the dispute has been recorded")).to_be_visible()
     assert "Resolved" in qa.locator("main").inner_text()
     assert axe_violations(qa) == []
+
+    record_the_response(tm, base, reference)
+    worker = sign_in(browser, base, "sw@example.test")
+    complete_and_sign_off(worker, tm, base, reference)
+
+    qa.goto(report_url(live_app, base))
+    main = qa.locator("main")
+    for title in ("completion against allocation", "grades", "moderation agreement",
+                  "responses and actions", "re-audits", "safety alerts", "trend warnings",
+                  "quotas by role", "disproportionality by ethnicity", "Make a Difference"):
+        expect(main.get_by_role("heading", name=f"Case file audits: {title}")).to_be_visible()
+    text = main.inner_text()
+    for figure in ("Audits allocated", "Completion by team managers",
+                   "After the conversation: good", "After moderation: good",
+                   "Overall grade confirmed", "Cohen's kappa, auditor and moderator",
+                   "Responses recorded on time", "Actions signed off", "Actions overdue",
+                   "Re-audits completed", "Safety alerts raised", "Median hours to resolve",
+                   "Practitioners with 2+ consecutive inadequate audits",
+                   "Team managers on track for their quota", "audits / inadequate / caseload"):
+        assert figure in text, figure
+    assert "Child 1" not in text
+    assert axe_violations(qa) == []
+
+
+def record_the_response(tm, base: str, reference: str) -> None:
+    open_audit(tm, base, reference)
+    tm.get_by_role("link", name="See the sharing and response").click()
+    assert axe_violations(tm) == []
+    tm.get_by_label("Day").fill("2")
+    tm.get_by_label("Month").fill("3")
+    tm.get_by_label("Year").fill("2026")
+    tm.get_by_label("What was discussed").fill("We went through the audit with Sol.")
+    tm.get_by_label("Actions agreed").fill("Sol brings the chronology up to date by 20 March.")
+    tm.get_by_role("button", name="Record the response").click()
+    expect(tm.get_by_text("Your discussion and the agreed actions have been recorded")
+           ).to_be_visible()
+
+
+def complete_and_sign_off(worker, tm, base: str, reference: str) -> None:
+    open_audit(worker, base, reference)
+    worker.get_by_role("link", name="Bring the chronology up to date.").click()
+    worker.get_by_role("button", name="Mark as complete").click()
+    worker.get_by_label("What was done").fill("Chronology updated to 2 March; see the record.")
+    worker.get_by_role("button", name="Mark as complete").click()
+    expect(worker.get_by_text("Action completed")).to_be_visible()
+    tm.goto(worker.url)
+    tm.get_by_role("button", name="Sign off or return").click()
+    tm.get_by_label("Met", exact=True).check()
+    tm.get_by_role("button", name="Save the decision").click()
+    expect(tm.get_by_text("Your sign-off decision is saved")).to_be_visible()
+
+
+def report_url(live_app, base: str) -> str:
+    from core.identity.models import Agency
+
+    with live_app.app_context():
+        council = db.session.scalar(db.select(Agency).where(Agency.name == "Northbrook Council"))
+        return (f"{base}/reports/{council.partnerships[0].id}?period=monthly&start=2026-03-01"
+                f"&end=2026-03-31&agency={council.id}")
+

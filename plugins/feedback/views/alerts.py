@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import case
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.toolkit import TransitionRefused, db, permission_required, scoped
-from plugins.feedback import vocab
+from plugins.feedback import clock, vocab
 from plugins.feedback.alerts import REASONS, AlertInvalid, acknowledge, due_at
 from plugins.feedback.models import DisclosureAlert
 from plugins.feedback.views import bp
@@ -20,13 +21,17 @@ PAGE = 50
 @bp.get("/alerts")
 @permission_required(ACKNOWLEDGE)
 def alerts():
+    """Waiting alerts first, the longest waiting at the top; then acknowledged ones, newest
+    first."""
     page = page_number()
+    waiting = DisclosureAlert.acknowledged_at.is_(None)
     query = scoped(DisclosureAlert, ACKNOWLEDGE).order_by(
-        DisclosureAlert.acknowledged_at.is_not(None), DisclosureAlert.raised_at.desc())
+        waiting.desc(), case((waiting, DisclosureAlert.raised_at), else_=None).asc(),
+        DisclosureAlert.raised_at.desc())
     rows = db.session.scalars(query.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
     return render_template("feedback/alerts/index.html", alerts=rows[:PAGE], page=page,
                            more=len(rows) > PAGE, due={a.id: due_at(a) for a in rows},
-                           reasons=REASONS)
+                           now=clock.now(), reasons=REASONS)
 
 
 @bp.route("/alerts/<alert_id>", methods=["GET", "POST"])

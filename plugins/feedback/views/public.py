@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.toolkit import db, public, rate_limit
 from plugins.feedback import clock, vocab
+from plugins.feedback.alerts import due_at
 from plugins.feedback.answers import form_of, receive
 from plugins.feedback.models import FeedbackLink
 from plugins.feedback.settings import setting
@@ -64,8 +65,22 @@ def _send(link: FeedbackLink):
         db.session.refresh(link)
         return _gone(link.status(clock.now()), link), 410
     db.session.commit()
-    template = "help.html" if received.alert is not None else "thanks.html"
-    return render_template(f"feedback/public/{template}", **_page(link))
+    if received.alert is not None:
+        return render_template("feedback/public/help.html", when=_when(received.alert),
+                               asked=received.alert.reason_keys == ["talk"], **_page(link))
+    return render_template("feedback/public/thanks.html", **_page(link))
+
+
+def _when(alert) -> str:
+    """When a manager will read it, in words true on the day: "today" on a working day, "on
+    Tuesday" over a weekend or bank holiday (a child must not be told "today" on Good Friday)."""
+    due = due_at(alert)
+    day = due.astimezone(clock.LONDON).date() if due is not None else clock.today()
+    if day <= clock.today():
+        return "today"
+    if (day - clock.today()).days < 7:
+        return f"on {day:%A}"
+    return f"on {day:%A} {day.day} {day:%B}"
 
 
 def _form(link: FeedbackLink, values, errors: dict[str, str], notice: str = ""):

@@ -18,7 +18,7 @@ from plugins.multi_agency.views.common import (
     form_text,
     me,
 )
-from plugins.multi_agency.visibility import find_audit, manages
+from plugins.multi_agency.visibility import find_audit, manages, visible_agency_ids
 
 FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     export_xlsx),
@@ -77,8 +77,10 @@ def report(audit_id: int):
 @permission_required(VIEW)
 def comparison(audit_id: int):
     audit = find_audit(audit_id)
+    limited = not manages(audit) and not audit.consultation_held
+    shown = set(visible_agency_ids(audit)) if limited else None
     return render_template("multi_agency/comparison.html", audit=audit,
-                           comparison=comparison_of(audit))
+                           comparison=comparison_of(audit, shown), limited=limited)
 
 
 def _download(audit, document, name: str, fmt: str):

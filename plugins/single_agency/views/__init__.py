@@ -6,6 +6,7 @@ from plugins.single_agency.views import (  # noqa: F401 - importing registers th
     audit,
     cycles,
     disputes,
+    followup,
     home,
     moderation,
     programme,

@@ -22,7 +22,7 @@ from core.toolkit import (
     may_reveal,
     permission_required,
 )
-from plugins.single_agency import alerts, disputes, grading, history, people
+from plugins.single_agency import alerts, difference, disputes, grading, history, people, responses
 from plugins.single_agency import audits as service
 from plugins.single_agency.actions import raised_for
 from plugins.single_agency.audits import (
@@ -91,6 +91,7 @@ def overview(audit: Audit, errors: dict[str, str] | None = None):
         contact_with=CONTACT_WITH, outcomes=CONTACT_OUTCOMES, owners=_owners(audit),
         problems=service.submission_problems(audit) if audit.state in service.EDITABLE else {},
         tracked=raised_for(audit, me()), panels=case_panels(audit.case, asking=KEY),
+        response=responses.response_of(audit), highlight=difference.summary_of(audit),
         **_may(audit, me()))
 
 

@@ -71,7 +71,8 @@ def test_a_disclosure_raises_an_urgent_alert_to_the_team_manager_and_the_duty_in
     assert page.status_code == 200
     assert "Thank you for telling us" in page.text
     assert "0800 1111" in page.text and "What happens next" in page.text
-    assert "read this today" in page.text
+    assert "read this today" in page.text and "office is closed" not in page.text
+    assert "What you told us is important" in page.text and "by asking" not in page.text
 
     alert = the_alert()
     assert alert.reason_keys == ["phrase"] and alert.phrase_list == ["hits me"]
@@ -93,6 +94,7 @@ def test_the_talk_button_alone_raises_an_alert_and_keeps_what_was_answered(
     _, token = make_link("child_under_8", "any_time")
     page = client.post(public_url(token), data={"talk": "1", "q_W1": "Sad"})
     assert "Thank you for telling us" in page.text
+    assert "You did the right thing by asking" in page.text
     alert = the_alert()
     assert alert.reason_keys == ["talk"]
     assert alert.response.asked_to_talk and alert.response.answers == {"W1": "Sad"}
@@ -168,8 +170,11 @@ def test_an_alert_raised_on_a_bank_holiday_is_due_at_the_end_of_the_next_working
         app, client, make_link, frozen):
     frozen.at(2026, 4, 3, 9, 0)  # Good Friday
     _, token = make_link("child_8_to_12")
-    client.post(public_url(token), data={"talk": "1"})
+    page = client.post(public_url(token), data={"talk": "1"})
     assert due_at(the_alert()) == at(2026, 4, 7, 22, 59, 59)  # Tuesday, after Easter Monday
+    # The child is told the truth about when, not "today", and where to turn meanwhile.
+    assert "read this on Tuesday" in page.text and "read this today" not in page.text
+    assert "Our office is closed today" in page.text and "0800 1111" in page.text
 
 
 def test_only_the_cases_line_may_open_or_acknowledge_the_alert(
@@ -195,3 +200,43 @@ def test_a_recorded_call_whose_summary_reads_like_a_disclosure_raises_an_alert(
     assert alert.phrase_list == ["older boyfriend"]
     assert alert.response.channel == "telephone"
     assert db.session.scalars(select(FeedbackResponse)).one().alert.id == alert.id
+
+
+def test_an_alert_on_a_case_whose_management_line_is_vacant_reaches_its_qa_manager(
+        app, client, make_link, world, frozen, login):
+    from tests.plugins.feedback.conftest import code_case
+
+    agency = f.make_agency(world.p1, name="Eastvale Health")
+    team = f.make_team(agency, "Health visiting")  # nobody manages it, nobody above
+    qa = f.make_user("qa_manager", agency, email="qa.east@example.test")
+    f.make_user("qa_manager", world.a, email="qa.a@example.test")  # another agency's
+    case = code_case(world.p1, agency, team, 7)
+    db.session.commit()
+    _, token = make_link("child_13_plus", "any_time", case=case)
+    client.post(public_url(token), data={"q_T3": CHILD_WORDS})
+    alert = the_alert()
+    [note] = db.session.scalars(select(Notification)).all()
+    assert (note.recipient_id, note.urgent) == (qa.id, True)
+    assert [m["to"] for m in outbox()] == ["qa.east@example.test"]
+    page = login(qa).get(f"/feedback/alerts/{alert.id}")
+    assert page.status_code == 200 and "Acknowledge" in page.text
+
+
+def test_the_duty_inbox_puts_the_longest_waiting_first_and_says_when_one_is_overdue(
+        app, client, make_link, world, cases, frozen, login):
+    for hour, case in ((9, cases.a), (11, cases.a)):
+        frozen.at(2026, 3, 2, hour, 0)
+        _, token = make_link("child_8_to_12", case=case)
+        client.post(public_url(token), data={"talk": "1"})
+    older, newer = db.session.scalars(select(DisclosureAlert)
+                                      .order_by(DisclosureAlert.raised_at)).all()
+    manager = login(world.tm_a)
+    page = manager.get("/feedback/alerts").text
+    assert page.index(f"/feedback/alerts/{older.id}") < page.index(f"/feedback/alerts/{newer.id}")
+    assert page.count("Acknowledge by") == 2 and "Overdue" not in page
+
+    manager.post(f"/feedback/alerts/{older.id}", data={"action_taken": "Rang the foster carer"})
+    frozen.at(2026, 3, 3, 9, 0)  # the next morning: the other one is late
+    page = manager.get("/feedback/alerts").text
+    assert page.index(f"/feedback/alerts/{newer.id}") < page.index(f"/feedback/alerts/{older.id}")
+    assert "Overdue: was due" in page and "Acknowledged" in page

@@ -53,3 +53,18 @@ def test_a_new_version_edited_by_an_admin_is_used_by_new_links_only(app, client,
     assert "How do you feel about your worker?" in client.get(public_url(new_token)).text
     old_page = client.get(public_url(old_token)).text
     assert "How do you feel when your social worker comes to see you?" in old_page
+
+
+# Longest question, in words, and longest word, in letters, a child of each age should meet.
+READING = {"feedback.child_under_8": (12, 8), "feedback.child_8_to_12": (10, 10),
+           "feedback.child_13_plus": (15, 10), "feedback.care_leaver": (15, 10)}
+
+
+@pytest.mark.parametrize("key", sorted(READING))
+def test_childrens_questions_stay_short_enough_for_their_age(app, key):
+    most_words, longest_word = READING[key]
+    for item in questions.items_of(questions.sections_of(get_tool(key))):
+        words = item.text.replace("-", " ").split()
+        assert len(words) <= most_words, item.text
+        assert max(len(w.strip("?,.!'\u2019")) for w in words) <= longest_word, item.text
+        assert all(len(o.label.split()) <= 3 for o in item.options), item.options

@@ -119,3 +119,71 @@ def test_the_lado_may_reveal_the_identity_of_a_child_in_their_referral(world, pe
     assert may_reveal(people.lado, case)  # through the qa_may_reveal_identity hook
     assert not may_reveal(people.manager, case)
     assert not may_reveal(people.lado_c, case)
+
+
+def test_every_page_that_opens_a_referral_names_itself_in_the_access_log(login, world, people,
+                                                                         referral):
+    client = login(people.lado)
+    for path in ("", "/edit", "/reveal"):
+        assert client.get(f"/lado/referrals/{referral.reference}{path}").status_code == 200
+    assert login(world.coordinator).get(
+        f"/lado/referrals/{referral.reference}/audit").status_code == 200
+    viewed = [(e.user_id, e.detail) for e in _entries("lado_referral_viewed", referral.reference)]
+    assert viewed == [(people.lado.id, "page: referral"), (people.lado.id, "page: edit"),
+                      (people.lado.id, "page: reveal"),
+                      (world.coordinator.id, "page: ad hoc audit")]
+
+
+def test_a_referral_shown_in_a_list_is_logged_against_it(login, world, people, referral):
+    from tests.plugins.lado.conftest import record
+
+    other = record(world, people.lado, sector="sport")
+    assert login(people.manager).get("/lado/").status_code == 200
+    listed = {(e.object_code, e.user_id, e.detail)
+              for e in db.session.scalars(select(AccessLogEntry).where(
+                  AccessLogEntry.action == "lado_referral_listed"))}
+    assert listed == {(referral.reference, people.manager.id, "register"),
+                      (other.reference, people.manager.id, "register")}
+    audit = audits.start_ad_hoc(referral, people.qa.id, "Complaint about the handling",
+                                world.coordinator)
+    db.session.commit()
+    page = login(people.qa).get("/lado/audits/")
+    assert audit.reference in page.text and referral.reference in page.text
+    assert [(e.user_id, e.detail) for e in _entries("lado_referral_listed", referral.reference)
+            if e.user_id == people.qa.id] == [(people.qa.id, "audit list")]
+    assert [e.user_id for e in _entries("lado_referral_listed", other.reference)] == [
+        people.manager.id]
+
+
+def test_an_auditors_reveal_ends_when_the_audit_is_completed(login, world, people, referral,
+                                                             frozen):
+    from tests.plugins.lado.conftest import CANARY_ROLE
+    from tests.plugins.lado.test_audits import graded_form
+
+    audit = audits.start_ad_hoc(referral, people.qa.id, "Complaint about the handling",
+                                world.coordinator)
+    db.session.commit()
+    client = login(people.qa)
+    assert client.post(f"/lado/referrals/{referral.reference}/reveal",
+                       data={"reason": "auditing"}).status_code == 302
+    assert CANARY_ROLE in client.get(f"/lado/referrals/{referral.reference}").text
+    assert client.post(f"/lado/audits/{audit.reference}",
+                       data=graded_form(audit)).status_code == 302
+    page = client.get(f"/lado/referrals/{referral.reference}")
+    assert page.status_code == 200 and CANARY_ROLE not in page.text  # still open, coded
+    assert client.get(f"/lado/referrals/{referral.reference}/reveal").status_code == 403
+    assert _entries("lado_reveal_refused", referral.reference)[-1].user_id == people.qa.id
+
+
+def test_a_reveal_lasts_only_its_minutes(login, people, referral, frozen):
+    from datetime import timedelta
+
+    from tests.plugins.lado.conftest import CANARY_ROLE
+
+    client = login(people.lado)
+    client.post(f"/lado/referrals/{referral.reference}/reveal", data={"reason": "auditing"})
+    frozen.now += timedelta(minutes=14)
+    assert CANARY_ROLE in client.get(f"/lado/referrals/{referral.reference}").text
+    frozen.now += timedelta(minutes=2)
+    assert CANARY_ROLE not in client.get(f"/lado/referrals/{referral.reference}").text
+    assert len(_entries("lado_identity_viewed", referral.reference)) == 1

@@ -129,3 +129,25 @@ def test_sections_render_on_an_empty_database(world, people):
                             user=people.lado)
     sections = report.report_sections(context)
     assert sections and sections[0].figures[0].value == 0
+
+
+def test_the_annual_report_exports_hold_the_years_counts(login, world, people, seeded):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.core.exports.conftest import pdf_pages
+
+    client = login(world.coordinator)
+    url = f"/lado/reports/{world.p1.id}/annual/export"
+    book = load_workbook(io.BytesIO(client.get(f"{url}/xlsx", query_string={
+        "start": "2026-04-01"}).data))
+    rows = [[c for c in row if c is not None] for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)]
+    assert ["Referrals received", 5] in rows
+    assert ["Education (schools and colleges)", 3] in rows
+    assert ["Substantiated", 1] in rows and ["Audits completed", 1] in rows
+    pdf = "\n".join(pdf_pages(client.get(f"{url}/pdf", query_string={
+        "start": "2026-04-01"}).data))
+    assert "Annual LADO report: Northbrook" in pdf and "1 April 2026 to 31 March 2027" in pdf
+    assert "Example Primary School" not in pdf and leaks(pdf) == []

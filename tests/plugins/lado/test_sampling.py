@@ -9,10 +9,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from core.accesslog.models import AccessLogEntry
 from core.cases.models import CaseAssignment
 from core.extensions import db
 from core.notifications.models import Notification
 from plugins.lado import audits, sampling
+from plugins.lado.models import LadoAuditCycle
 from tests.plugins.lado.conftest import record
 
 pytestmark = pytest.mark.plugins("lado")
@@ -115,6 +117,13 @@ def test_the_annual_audit_page_needs_a_planner(login, world, people, year):
     assert page.status_code == 302
     shown = client.get(page.headers["Location"]).text
     assert "Sample by sector" in shown and "Quinn Auditor" in shown
+    cycle = db.session.scalar(select(LadoAuditCycle))
+    listed = db.session.scalars(select(AccessLogEntry).where(
+        AccessLogEntry.action == "lado_referral_listed",
+        AccessLogEntry.detail == f"annual audit {cycle.reference}")).all()
+    assert sorted(e.object_code for e in listed) == sorted(
+        a.referral.reference for a in cycle.audits)
+    assert len(listed) == 4 and {e.user_id for e in listed} == {world.coordinator.id}
     assert login(people.lado).get("/lado/audits/annual/new").status_code == 403
 
 

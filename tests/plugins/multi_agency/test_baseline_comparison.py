@@ -89,3 +89,23 @@ def test_the_comparison_page_shows_both_distributions_and_the_arrow(ma, login):
     assert baseline.reference in page
     assert "0 / 0 / 8 / 0" in page and "0 / 8 / 0 / 0" in page
     assert "↑" in page and "Improved" in page
+
+
+def test_before_the_meeting_an_agency_compares_only_its_own_returns(ma, login):
+    baseline = plan(ma, "Neglect baseline", baseline=True)
+    _run(baseline, ma, council=["good"] * 8, agreed=["requires_improvement"] * 8)
+    second = plan(ma, "Neglect re-audit", baseline=False)
+    start(second, ma)
+    for selected in second.cases:
+        save_return(second, selected, ma.a.id, ma.lead_a,
+                    complete("childrens_services", overall="good"), submit=True)
+        save_return(second, selected, ma.b.id, ma.lead_b, complete("police"), submit=True)
+    db.session.commit()
+    url = f"/multi-agency/{second.id}/comparison"
+    police = login(ma.lead_b).get(url).text
+    assert "Northbrook Police" in police and "Northbrook Council" not in police
+    assert 'data-testid="comparison-limited"' in police
+    assert "Northbrook Council" in login(ma.coordinator).get(url).text
+    lifecycle.record_consultation(second, TODAY, TODAY, ma.coordinator)
+    db.session.commit()
+    assert "Northbrook Council" in login(ma.lead_b).get(url).text

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.actions.models import ActionPlan
+from core.cases.retention import add_years, run_retention
 from core.cases.reveal import may_reveal
 from core.cases.service import open_assignments
 from core.extensions import db
@@ -21,7 +22,7 @@ from plugins.multi_agency.problems import Invalid, Refused
 from plugins.multi_agency.retention import destroy_narrative
 from plugins.multi_agency.returns import return_of, save_return
 from plugins.multi_agency.sections import audits_section
-from tests.plugins.multi_agency.conftest import CORE_GRADES, complete, start
+from tests.plugins.multi_agency.conftest import CORE_GRADES, complete, plan, start
 
 TODAY = london_today()
 
@@ -160,3 +161,32 @@ def test_the_sub_committee_reviews_the_plan_with_a_rag_status(reported, ma, logi
     assert [r.rag for r in tracking.reviews_of(reported)] == ["amber"]
     assert login(ma.lead_a).post(f"/multi-agency/{reported.id}/reviews",
                                  data={**day, "rag": "green", "impact": "x"}).status_code == 403
+
+
+def _close(audit) -> None:
+    db.session.get(ActionPlan, audit.action_plan_id).status = "closed"
+    db.session.commit()
+    lifecycle.close_finished()
+    db.session.commit()
+
+
+def test_core_retention_destroys_the_closed_audits_cases_after_three_years(reported, ma):
+    _close(reported)
+    selected = reported.cases[1]
+    closed = selected.case.closed_at
+    assert run_retention(add_years(closed, 3) - timedelta(days=1)).destroyed == []
+    result = run_retention(add_years(closed, 3) + timedelta(days=1))
+    assert set(result.destroyed) == {c.code for c in reported.cases}
+    db.session.expire_all()
+    assert selected.case.destroyed_at is not None and selected.case.name_enc is None
+    ret = return_of(selected, ma.a.id)
+    assert ret.evidence is None and ret.overall == "good"
+    assert consultation.finding_of(selected).summary is None
+
+
+def test_a_case_still_in_a_running_audit_keeps_no_retention_clock(reported, ma):
+    again = plan(ma, title="Neglect re-audit", baseline=False, cases=[ma.cases[0]])
+    reused, only_here = reported.cases[0].case, reported.cases[1].case
+    _close(reported)
+    assert reused.closed_at is None and only_here.closed_at is not None
+    assert again.status == "planning"

@@ -51,6 +51,18 @@ def test_a_monthly_home_gets_a_visit_every_month_across_the_year_end(r44, frozen
     assert result.planned == {"2026-11": 1, "2026-12": 1, "2027-01": 1, "2027-02": 1}
 
 
+def test_the_generated_visits_fall_due_before_each_months_bank_holidays(r44, frozen):
+    frozen.at(2026, 5, 1, 9, 0)
+    result = schedule.generate(months((2026, 5), (2026, 6), (2026, 7), (2026, 8)))
+    db.session.commit()
+    # 25 May is a bank holiday and 31 May a Sunday; Monday 31 August is a bank holiday
+    assert planned(r44.home) == {date(2026, 5, 1): date(2026, 5, 29),
+                                 date(2026, 6, 1): date(2026, 6, 30),
+                                 date(2026, 7, 1): date(2026, 7, 31),
+                                 date(2026, 8, 1): date(2026, 8, 28)}
+    assert result.total == 4
+
+
 def test_an_annual_commissioned_home_is_due_again_twelve_months_later(r44, frozen):
     hillside = h.make_home(r44.world, "Hillside", kind="commissioned", frequency="annual",
                            provider="Hillside Care Ltd", created=frozen.now)

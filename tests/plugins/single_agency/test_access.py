@@ -8,7 +8,7 @@ import pytest
 
 from core.extensions import db
 from plugins.single_agency import cycles, disputes
-from plugins.single_agency.models import SafetyAlert
+from plugins.single_agency.models import MakeADifference, SafetyAlert
 from tests.plugins.single_agency.helpers import complete
 from tests.support import factories as f
 
@@ -84,10 +84,14 @@ def objects(audit, council, rng, frozen):
                                      "The planning grade ignores the January review.")
     alert = SafetyAlert(audit_id=audit.id, partnership_id=audit.partnership_id,
                         agency_id=audit.agency_id, team_id=audit.team_id, reason="child_safety")
-    db.session.add(alert)
+    summary = MakeADifference(audit_id=audit.id, partnership_id=audit.partnership_id,
+                              agency_id=audit.agency_id, team_id=audit.team_id,
+                              summary="What made a difference: direct work with the child.")
+    db.session.add_all([alert, summary])
     db.session.commit()
     return {"audit_id": audit.id, "cycle_id": audit.cycle_id, "agency_id": audit.agency_id,
-            "dispute_id": dispute.id, "alert_id": alert.id, "action_id": "abc"}
+            "dispute_id": dispute.id, "alert_id": alert.id, "action_id": "abc",
+            "summary_id": summary.id}
 
 
 @pytest.mark.parametrize("who", ["other partnership", "partner agency", "other team"])

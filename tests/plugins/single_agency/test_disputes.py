@@ -42,6 +42,16 @@ def due(dispute):
     return clock.due_at
 
 
+def dispute_alerts(dispute, kind=None):
+    """The reminders and escalations of the dispute's own clocks (the audit's response has
+    its own clock running alongside)."""
+    clocks = select(SlaClock.id).where(SlaClock.instance_id == disputes.instance_of(dispute).id)
+    query = select(WorkflowAlert).where(WorkflowAlert.clock_id.in_(clocks))
+    if kind is not None:
+        query = query.where(WorkflowAlert.kind == kind)
+    return db.session.scalars(query.order_by(WorkflowAlert.id)).all()
+
+
 def end_of(day: date, bst: bool = True) -> datetime:
     return datetime(day.year, day.month, day.day, 22 if bst else 23, 59, 59, tzinfo=UTC)
 
@@ -116,8 +126,7 @@ def test_an_upheld_resolution_keeps_the_grade(dispute, council):
 def test_a_late_informal_meeting_is_escalated_to_the_service_manager(dispute, council, frozen):
     run_sla_sweep(datetime(2026, 4, 11, 0, 0, tzinfo=UTC))
     db.session.commit()
-    alerts = db.session.scalars(select(WorkflowAlert).where(
-        WorkflowAlert.kind == "escalation")).all()
+    alerts = dispute_alerts(dispute, "escalation")
     assert [(a.role, a.recipient_user_id) for a in alerts] == [("service_manager",
                                                                  council.sm.id)]
 
@@ -130,10 +139,10 @@ def test_the_head_of_service_stage_escalates_to_the_assistant_director(
     disputes.escalate(dispute, council.qa, "The team manager still disagrees.")
     db.session.commit()
     run_sla_sweep(datetime(2026, 4, 10, 12, 0, tzinfo=UTC))
-    assert not db.session.scalars(select(WorkflowAlert)).all()
+    assert not dispute_alerts(dispute)
     run_sla_sweep(datetime(2026, 4, 11, 0, 0, tzinfo=UTC))  # due end of Friday 10 April
     db.session.commit()
-    [alert] = db.session.scalars(select(WorkflowAlert)).all()
+    [alert] = dispute_alerts(dispute)
     assert (alert.role, alert.recipient_user_id) == ("assistant_director", council.ad.id)
     disputes.escalate(dispute, council.hos, "The head of service cannot resolve it.")
     disputes.resolve(dispute, council.ad, "Independent review upholds the original grade.",

@@ -102,6 +102,11 @@ def test_retention_keeps_the_grades_and_removes_what_was_written(accepted, counc
     assert all(c.summary is None for c in accepted.contacts)
     assert accepted.final_grade == "good"
     assert accepted.file_review["A"] == {"grade": "good"}
+    from plugins.single_agency import difference, responses
+    from plugins.single_agency.retention import GONE
+
+    assert difference.summary_of(accepted).summary == GONE
+    assert responses.response_of(accepted).grade == "good"  # the record stays, without text
 
 
 def test_the_qa_team_starts_a_dip_sample_of_a_cohort(login, programme, cases, council):

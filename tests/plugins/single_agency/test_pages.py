@@ -54,7 +54,8 @@ def test_a_qa_manager_sets_the_programme(login, council):
             "max_per_auditor": "2", "auditor_roles": ["team_manager", "head_of_service"],
             "quota-team_manager": "10", "require_expertise": "no",
             "moderation_rule": "third_plus_good", "default_tool": "core.key_areas",
-            "reaudit_after_months": "3", "reaudit_max_rounds": "2"}
+            "reaudit_after_months": "3", "reaudit_max_rounds": "2",
+            "hos_review_inadequate": "yes", "inadequate_share_warning": "30"}
     bad = client.post(f"/single_agency/programme/{council.agency.id}",
                       data=form | {"cycles_per_year": "12"})
     assert bad.status_code == 400 and "cannot be more than the 11 months" in bad.text
@@ -63,6 +64,7 @@ def test_a_qa_manager_sets_the_programme(login, council):
     programme = db.session.scalar(select(Programme))
     assert (programme.cycles_per_year, programme.moderation_rule, programme.quotas) == (
         11, "third_plus_good", {"team_manager": 10})
+    assert (programme.hos_review_inadequate, programme.inadequate_share_warning) == (True, 30)
     stale = client.post(f"/single_agency/programme/{council.agency.id}", data=form)
     assert stale.status_code == 409 and "have not been saved" in stale.text
 

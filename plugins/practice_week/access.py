@@ -1,0 +1,101 @@
+"""Who may read which observation, and finding records within the person's reach.
+
+An observation is the practitioner's development record (Hillingdon App. B: "stored in
+supervision folders"): readable by the practitioner, the observer, whoever asked for it, the
+practitioner's line management (line managers up the chain and the managers of the team) and
+the council's QA team. A colleague in the same team holding the same role cannot read it.
+Anything outside the person's reach answers 404, like a record that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from sqlalchemy import select
+
+from core.toolkit import MANAGEMENT_LINE, Membership, User, can, current_user, db, scoped
+from plugins.practice_week.models import Observation, PracticeWeek
+from plugins.practice_week.permissions import OVERSEE, PLAN, VIEW
+
+CHAIN_LIMIT = 8  # how far up the line management chain to look
+
+
+def me() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def line_managers(user_id: int, agency_id: int) -> set[int]:
+    """Everyone above the person on the line management chain in this council."""
+    found: set[int] = set()
+    current = {user_id}
+    for _ in range(CHAIN_LIMIT):
+        rows = db.session.scalars(select(Membership.line_manager_id).where(
+            Membership.user_id.in_(current), Membership.agency_id == agency_id,
+            Membership.line_manager_id.is_not(None)))
+        current = set(rows) - found - {user_id}
+        if not current:
+            break
+        found |= current
+    return found
+
+
+def team_managers(team_id: int | None) -> set[int]:
+    if team_id is None:
+        return set()
+    return set(db.session.scalars(select(Membership.user_id).where(
+        Membership.team_id == team_id, Membership.role.in_(MANAGEMENT_LINE))))
+
+
+def is_direct_report(practitioner_id: int, manager_id: int) -> bool:
+    return db.session.scalar(select(Membership.id).where(
+        Membership.user_id == practitioner_id,
+        Membership.line_manager_id == manager_id).limit(1)) is not None
+
+
+def readers(obs: Observation) -> set[int]:
+    """The people (other than the QA team) who may read the record."""
+    people = {obs.practitioner_id, obs.observer_id}
+    if obs.requested_by_id:
+        people.add(obs.requested_by_id)
+    people |= line_managers(obs.practitioner_id, obs.agency_id)
+    people |= team_managers(obs.team_id) - {obs.practitioner_id}
+    return people
+
+
+def may_read(obs: Observation, user: Any = None) -> bool:
+    user = me() if user is None else user
+    if not can(VIEW, obs, user=user):
+        return False
+    return can(OVERSEE, obs, user=user) or user.id in readers(obs)
+
+
+def find_observation(observation_id: int) -> Observation:
+    obs = db.session.get(Observation, observation_id)
+    if obs is None or not may_read(obs):
+        abort(404)
+    return obs
+
+
+def visible_observations(user: Any = None) -> list[Observation]:
+    """The observations the person may read, soonest first."""
+    user = me() if user is None else user
+    rows = db.session.scalars(scoped(Observation, VIEW, user=user)
+                              .order_by(Observation.starts_at))
+    return [o for o in rows if may_read(o, user)]
+
+
+def find_week(week_id: int, permission: str = VIEW) -> PracticeWeek:
+    week = db.session.get(PracticeWeek, week_id)
+    if week is None or not can(permission, week):
+        abort(404)
+    return week
+
+
+def visible_weeks() -> list[PracticeWeek]:
+    return list(db.session.scalars(scoped(PracticeWeek, VIEW)
+                                   .order_by(PracticeWeek.starts_on.desc())))
+
+
+def may_plan(week: PracticeWeek) -> bool:
+    return can(PLAN, week)
