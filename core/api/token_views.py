@@ -62,6 +62,8 @@ def index():
 @permission_required(USE)
 def create():
     form = _form()
+    if not form.agency.choices:
+        abort(403)  # a token acts for one agency; someone in none has no choice to make
     if not form.validate_on_submit():
         return _page(form, status=400)
     agency = next(a for a in _my_agencies() if str(a.id) == form.agency.data)

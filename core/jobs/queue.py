@@ -7,10 +7,13 @@ twice leaves one RQ job. Failed RQ jobs live for JOB_FAILURE_TTL, not RQ's defau
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import redis
 from flask import current_app
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 EXECUTE = "core.jobs.runner.execute"
@@ -76,3 +79,31 @@ def redis_ok() -> bool:
         return bool(client().ping())
     except redis.RedisError:
         return False
+
+
+def horse_gone(record_id: str, cutoff: datetime) -> bool:
+    """Whether RQ's copy of a running record says no process is working on it any more.
+
+    Gone: RQ no longer has the job, RQ has already moved it on from 'started', or its
+    heartbeat (sent every 30 s while the horse lives) is older than `cutoff`. A heartbeat
+    is written by the worker that watches the horse, so a worker killed with its horse stops
+    beating; RQ alone would only retry it after its registry expires and another worker cleans up.
+    """
+    try:
+        job = Job.fetch(record_id, connection=client(), serializer=JSONSerializer)
+    except NoSuchJobError:
+        return True
+    if job.get_status(refresh=False) != JobStatus.STARTED:
+        return True
+    beat = job.last_heartbeat or job.started_at
+    if beat is None:
+        return True
+    return (beat if beat.tzinfo else beat.replace(tzinfo=UTC)) < cutoff
+
+
+def forget(record_id: str) -> None:
+    """Delete RQ's copy of a record (so it can be pushed again under the same id)."""
+    try:
+        Job.fetch(record_id, connection=client(), serializer=JSONSerializer).delete()
+    except NoSuchJobError:
+        pass

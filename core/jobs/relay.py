@@ -5,6 +5,13 @@ and the in-process run. Records older than a minute (younger ones are probably b
 dispatched right now) are sent again; the RQ job id is the record id and the runner claims a
 record before running it, so a record relayed twice still runs once. With PostgreSQL, rows are
 taken `FOR UPDATE SKIP LOCKED`, so two relays share the work instead of repeating it.
+
+With Redis, the relay also puts back a record whose worker died mid-job (killed with its
+horse, or its machine lost): RQ's heartbeat for it stopped more than two minutes ago. The
+record goes back to 'queued' (at most MAX_ATTEMPTS runs in all, then 'failed') and is sent
+again. A job's writes commit only with its "finished" mark, which the runner makes conditional
+on its own attempt, so the lost run left nothing behind and a run that was merely cut off
+from its worker cannot commit after the retry: the retry's notifications are the only ones.
 """
 
 from __future__ import annotations
@@ -23,12 +30,16 @@ from core.timeutil import utcnow
 RELAY_JOB = "core.relay"
 STALE = timedelta(minutes=1)
 ABANDONED_AFTER = timedelta(minutes=10)  # past the longest job timeout
+HEARTBEAT_LOST = timedelta(minutes=2)  # RQ beats every 30 s while a horse lives
+MAX_ATTEMPTS = 3
 BATCH = 200
 
 
 def relay(now: datetime | None = None) -> int:
     """Dispatch undispatched records older than a minute; returns how many were sent."""
     now = now or utcnow()
+    if queue.redis_mode():
+        requeue_lost(now)
     fail_abandoned(now)
     cutoff = now - STALE
     query = (
@@ -64,6 +75,30 @@ def _inline(query: Select) -> int:
     for record_id in ids:
         execute(record_id)
     return len(ids)
+
+
+def requeue_lost(now: datetime) -> int:
+    """Records 'running' whose worker stopped beating go back to the queue (or fail after
+    MAX_ATTEMPTS runs); returns how many were put back."""
+    cutoff = now - HEARTBEAT_LOST
+    running = db.session.scalars(
+        select(JobRecord)
+        .where(JobRecord.status == "running", JobRecord.started_at < cutoff)
+        .limit(BATCH).with_for_update(skip_locked=True)
+    ).all()
+    back = 0
+    for record in running:
+        if not queue.horse_gone(record.id, cutoff):
+            continue
+        queue.forget(record.id)
+        record.error_type = "WorkerLost"
+        if record.attempts >= MAX_ATTEMPTS:
+            record.status, record.finished_at = "failed", now
+            continue
+        record.status, record.dispatched_at, record.started_at = "queued", None, None
+        back += 1
+    db.session.commit()
+    return back
 
 
 def fail_abandoned(now: datetime) -> int:

@@ -47,7 +47,7 @@ class UnknownJobType(Exception):
 
 
 def execute(job_id: str) -> str:
-    """Run the record `job_id` once; returns 'finished', 'failed' or 'skipped'.
+    """Run the record `job_id` once; returns 'finished', 'failed', 'skipped' or 'superseded'.
 
     Always in a fresh app context (so a fresh session) and a request context made from
     PUBLIC_URL, so `url_for` works for result links and nobody is signed in: a job acts on the
@@ -75,17 +75,18 @@ def _run(job_id: str) -> str:
     record = _claim(job_id)
     if record is None:
         return "skipped"
-    name, kwargs = record.name, json.loads(record.kwargs)
+    name, kwargs, attempt = record.name, json.loads(record.kwargs), record.attempts
     token = _current.set(job_id)
     try:
         job_type = current_app.extensions["job_types"].get(name)
         if job_type is None:
             raise UnknownJobType(name)
         result = job_type.func(**kwargs)
-        _finish(job_id, result)
+        if not _finish(job_id, attempt, result):
+            return "superseded"
     except Exception as exc:
         db.session.rollback()
-        return _failed(job_id, name, exc)
+        return _failed(job_id, name, exc, attempt)
     finally:
         _current.reset(token)
     return "finished"
@@ -114,15 +115,25 @@ def _claim(job_id: str) -> JobRecord | None:
     return db.session.get(JobRecord, job_id)
 
 
-def _finish(job_id: str, result: Any) -> None:
-    db.session.execute(
+def _finish(job_id: str, attempt: int, result: Any) -> bool:
+    """Commit the job's writes with its "finished" mark, only if this run still owns the
+    record: the relay may have put back a run whose worker stopped beating, and a retry may
+    have claimed it since (attempt + 1). Then this run's writes are rolled back: False."""
+    done = db.session.execute(
         update(JobRecord)
-        .where(JobRecord.id == job_id)
+        .where(JobRecord.id == job_id, JobRecord.status == "running",
+               JobRecord.attempts == attempt)
         .values(status="finished", progress=100, finished_at=utcnow(), error_type=None,
                 result=_result_json(job_id, result))
         .execution_options(synchronize_session=False)
     )
+    if done.rowcount != 1:
+        db.session.rollback()
+        logger.warning("job %s attempt %d superseded by a retry: its writes are dropped",
+                       job_id, attempt)
+        return False
     db.session.commit()
+    return True
 
 
 def _result_json(job_id: str, result: Any) -> str | None:
@@ -140,12 +151,12 @@ def _result_json(job_id: str, result: Any) -> str | None:
     return text
 
 
-def _failed(job_id: str, name: str, exc: Exception) -> str:
+def _failed(job_id: str, name: str, exc: Exception, attempt: int) -> str:
     """Record the failure (type name only) and tell RQ whether to retry."""
     rq_job = get_current_job()
     under_rq = rq_job is not None and rq_job.id == job_id
     retrying = under_rq and isinstance(exc, TRANSIENT) and bool(rq_job.retries_left)
-    _record_failure(job_id, type(exc).__name__, retrying)
+    _record_failure(job_id, attempt, type(exc).__name__, retrying)
     logger.warning("job %s %s failed with %s at %s%s", name, job_id, type(exc).__name__,
                    _where(exc), "; RQ will retry it" if retrying else "")
     if not under_rq:
@@ -155,13 +166,13 @@ def _failed(job_id: str, name: str, exc: Exception) -> str:
     raise JobFailed(f"job {name} failed with {type(exc).__name__}") from None
 
 
-def _record_failure(job_id: str, error_type: str, retrying: bool) -> None:
+def _record_failure(job_id: str, attempt: int, error_type: str, retrying: bool) -> None:
     values: dict[str, Any] = {"error_type": error_type[:100]}
     values.update({"status": "queued"} if retrying else
                   {"status": "failed", "finished_at": utcnow()})
     db.session.execute(
-        update(JobRecord).where(JobRecord.id == job_id).values(**values)
-        .execution_options(synchronize_session=False)
+        update(JobRecord).where(JobRecord.id == job_id, JobRecord.attempts == attempt)
+        .values(**values).execution_options(synchronize_session=False)
     )
     db.session.commit()
 

@@ -6,6 +6,7 @@ list is limited by permission and by which plugins are enabled, not by partnersh
 
 from __future__ import annotations
 
+import json
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.extensions import db
 from core.identity.access import can, permission_required
 from core.tools.definition import DOMAIN_GRADING
+from core.tools.domain_form import (
+    GENERAL,
+    domain_index,
+    domain_values,
+    question_type_options,
+    save_domain,
+)
 from core.tools.editing import STALE, copy_to_draft, draft_of, publish, save_draft
 from core.tools.forms import DefinitionForm
 from core.tools.grading import GRADES
@@ -57,7 +65,7 @@ def copy(key: str, version: int):
     if existing is not None:
         flash(f"Version {existing.version} is already a draft of this tool: change that one "
               "or publish it first.")
-        return redirect(url_for(".edit", key=key, version=existing.version))
+        return redirect(url_for(".show", key=key, version=existing.version))
     try:
         draft = copy_to_draft(row, current_user)
         db.session.commit()
@@ -66,8 +74,9 @@ def copy(key: str, version: int):
         flash("Someone else made a new version of this tool at the same moment. Nothing was "
               "copied: look at the versions below and try again if you still need to.")
         return redirect(url_for(".show", key=key, version=version))
-    flash(f"Version {draft.version} is a draft copy of version {version}.", "success")
-    return redirect(url_for(".edit", key=key, version=draft.version))
+    flash(f"Version {draft.version} is a draft copy of version {version}. Change its domains, "
+          "then publish it.", "success")
+    return redirect(url_for(".show", key=key, version=draft.version))
 
 
 @bp.route("/<key>/<int:version>/edit", methods=["GET", "POST"])
@@ -113,3 +122,48 @@ def publish_version(key: str, version: int):
         flash(f"Version {version} is published. New audits use it; audits already started "
               "keep the version they started on.", "success")
     return redirect(url_for(".show", key=key, version=version))
+
+
+@bp.route("/<key>/<int:version>/domains/<code>/edit", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def edit_domain(key: str, version: int, code: str):
+    """Change one domain of a draft with form fields: wording, descriptors, questions."""
+    row = _row_or_404(key, version)
+    index = domain_index(row, code)
+    if index is None:
+        abort(404)
+    if row.status != "draft":
+        flash("Published and retired versions never change: copy this version to a new draft.")
+        return redirect(url_for(".show", key=key, version=version))
+    domain = json.loads(row.definition)["domains"][index]
+    values, errors, lock = domain_values(domain), {}, row.lock_version
+    if request.method == "POST":
+        values = {name: request.form.get(name, "") for name in request.form}
+        errors = save_domain(row, index, request.form, _int(request.form.get("lock_version")))
+        if not errors:
+            errors = {GENERAL: STALE} if _commit_failed() else {}
+        if not errors:
+            flash(f"{code}. {domain['title']} saved in draft version {version}.", "success")
+            return redirect(url_for(".show", key=key, version=version, _anchor=f"domain-{code}"))
+        lock = _int(request.form.get("lock_version"))
+    status = 400 if errors else 200
+    return render_template(
+        "tools/edit_domain.html", row=row, domain=domain, values=values, errors=errors,
+        lock_version=lock, grades=GRADES, grading_labels=DOMAIN_GRADING,
+        type_options=question_type_options(), general=GENERAL), status
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text or "")
+    except ValueError:
+        return None
+
+
+def _commit_failed() -> bool:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return True
+    return False

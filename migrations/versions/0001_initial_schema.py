@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 14:03:29.111460
+Create Date: 2026-11-23 16:20:31.353255
 
 """
 from alembic import op
@@ -342,9 +342,13 @@ def upgrade():
     sa.Column('strategy_held', sa.Boolean(), nullable=True),
     sa.Column('strategy_date', sa.Date(), nullable=True),
     sa.Column('s47_enquiry', sa.Boolean(), nullable=True),
+    sa.Column('s47_date', sa.Date(), nullable=True),
     sa.Column('police_investigation', sa.Boolean(), nullable=True),
+    sa.Column('police_date', sa.Date(), nullable=True),
     sa.Column('hr_process', sa.Boolean(), nullable=True),
+    sa.Column('hr_date', sa.Date(), nullable=True),
     sa.Column('dbs_referral', sa.Boolean(), nullable=True),
+    sa.Column('dbs_date', sa.Date(), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=True),
     sa.Column('outcome_date', sa.Date(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -447,6 +451,32 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_preference_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_preference'))
     )
+    op.create_table('practice_week_week',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('theme', sa.String(length=200), nullable=False),
+    sa.Column('practitioner_views', sa.Text(), nullable=True),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('tool_key', sa.String(length=100), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('learning', sa.Text(), nullable=True),
+    sa.Column('created_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('notified_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_practice_week_week_agency_id_agency')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_practice_week_week_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_practice_week_week_partnership_id_partnership')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_week_week'))
+    )
+    with op.batch_alter_table('practice_week_week', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_week_week_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_week_partnership_id'), ['partnership_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_week_starts_on'), ['starts_on'], unique=False)
+
     op.create_table('report_setting',
     sa.Column('partnership_id', sa.Integer(), nullable=False),
     sa.Column('completion_target', sa.Integer(), nullable=False),
@@ -513,6 +543,8 @@ def upgrade():
     sa.Column('reaudit_max_rounds', sa.Integer(), nullable=False),
     sa.Column('default_tool', sa.String(length=100), nullable=False),
     sa.Column('service_tools', sa.JSON(), nullable=False),
+    sa.Column('hos_review_inadequate', sa.Boolean(), nullable=False),
+    sa.Column('inadequate_share_warning', sa.Integer(), nullable=False),
     sa.Column('updated_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -626,6 +658,7 @@ def upgrade():
     sa.Column('partnership_id', sa.Integer(), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=True),
     sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('compared_grade', sa.String(length=30), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_grade_record_agency_id_agency')),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_grade_record_partnership_id_partnership')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_grade_record_recorded_by_id_user_account')),
@@ -633,8 +666,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_grade_record'))
     )
     with op.batch_alter_table('grade_record', schema=None) as batch_op:
-        batch_op.create_index('ix_grade_record_report', ['partnership_id', 'stage', 'recorded_at', 'domain_code', 'grade', 'agency_id', 'team_id'], unique=False)
-        batch_op.create_index('ix_grade_record_subject', ['subject_type', 'subject_id', 'domain_code', 'stage', 'grade'], unique=False, postgresql_include=['id'])
+        batch_op.create_index('ix_grade_record_report', ['partnership_id', 'stage', 'recorded_at', 'domain_code', 'grade', 'agency_id', 'team_id', 'compared_grade'], unique=False)
+        batch_op.create_index('ix_grade_record_subject', ['subject_type', 'subject_id'], unique=False)
 
     op.create_table('lado_audit',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -762,6 +795,73 @@ def upgrade():
     with op.batch_alter_table('multi_agency_audit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_multi_agency_audit_partnership_id'), ['partnership_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_multi_agency_audit_theme_key'), ['theme_key'], unique=False)
+
+    op.create_table('practice_week_leader',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('week_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('capacity', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_practice_week_leader_user_id_user_account')),
+    sa.ForeignKeyConstraint(['week_id'], ['practice_week_week.id'], name=op.f('fk_practice_week_leader_week_id_practice_week_week')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_week_leader')),
+    sa.UniqueConstraint('week_id', 'user_id', name=op.f('uq_practice_week_leader_week_id'))
+    )
+    with op.batch_alter_table('practice_week_leader', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_week_leader_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_leader_week_id'), ['week_id'], unique=False)
+
+    op.create_table('practice_week_observation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('week_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('tool_key', sa.String(length=100), nullable=False),
+    sa.Column('observer_id', sa.Integer(), nullable=False),
+    sa.Column('practitioner_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('event', sa.String(length=30), nullable=False),
+    sa.Column('starts_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('written_consent_on', sa.Date(), nullable=True),
+    sa.Column('consent_recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('with_family', sa.Boolean(), nullable=True),
+    sa.Column('verbal_consent', sa.Boolean(), nullable=True),
+    sa.Column('observed_on', sa.Date(), nullable=True),
+    sa.Column('verbal_feedback_on', sa.Date(), nullable=True),
+    sa.Column('situation', sa.Text(), nullable=True),
+    sa.Column('aim', sa.Text(), nullable=True),
+    sa.Column('those_present', sa.Text(), nullable=True),
+    sa.Column('feedback', sa.JSON(), nullable=False),
+    sa.Column('positives', sa.Text(), nullable=True),
+    sa.Column('development', sa.Text(), nullable=True),
+    sa.Column('reflection_ability', sa.Text(), nullable=True),
+    sa.Column('feedback_sent_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reflection', sa.JSON(), nullable=False),
+    sa.Column('reflected_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_reason', sa.Text(), nullable=True),
+    sa.Column('created_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_practice_week_observation_agency_id_agency')),
+    sa.ForeignKeyConstraint(['consent_recorded_by_id'], ['user_account.id'], name=op.f('fk_practice_week_observation_consent_recorded_by_id_user_account')),
+    sa.ForeignKeyConstraint(['observer_id'], ['user_account.id'], name=op.f('fk_practice_week_observation_observer_id_user_account')),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_practice_week_observation_partnership_id_partnership')),
+    sa.ForeignKeyConstraint(['practitioner_id'], ['user_account.id'], name=op.f('fk_practice_week_observation_practitioner_id_user_account')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user_account.id'], name=op.f('fk_practice_week_observation_requested_by_id_user_account')),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_practice_week_observation_team_id_team')),
+    sa.ForeignKeyConstraint(['week_id'], ['practice_week_week.id'], name=op.f('fk_practice_week_observation_week_id_practice_week_week')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_week_observation'))
+    )
+    with op.batch_alter_table('practice_week_observation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_week_observation_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_observation_observer_id'), ['observer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_observation_partnership_id'), ['partnership_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_observation_practitioner_id'), ['practitioner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_observation_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_observation_team_id'), ['team_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_observation_week_id'), ['week_id'], unique=False)
 
     op.create_table('reg44_home',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1114,6 +1214,37 @@ def upgrade():
     )
     with op.batch_alter_table('multi_agency_theme', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_multi_agency_theme_audit_id'), ['audit_id'], unique=False)
+
+    op.create_table('practice_week_audit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('week_id', sa.Integer(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.String(length=32), nullable=False),
+    sa.Column('tool_key', sa.String(length=100), nullable=False),
+    sa.Column('tool_version', sa.Integer(), nullable=False),
+    sa.Column('auditor_id', sa.Integer(), nullable=False),
+    sa.Column('domain_grades', sa.JSON(), nullable=False),
+    sa.Column('overall', sa.String(length=30), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=True),
+    sa.Column('family_with', sa.String(length=20), nullable=False),
+    sa.Column('family_outcome', sa.String(length=20), nullable=False),
+    sa.Column('family_on', sa.Date(), nullable=False),
+    sa.Column('family_summary', sa.Text(), nullable=True),
+    sa.Column('created_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_practice_week_audit_agency_id_agency')),
+    sa.ForeignKeyConstraint(['auditor_id'], ['user_account.id'], name=op.f('fk_practice_week_audit_auditor_id_user_account')),
+    sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], name=op.f('fk_practice_week_audit_case_id_case_record')),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_practice_week_audit_partnership_id_partnership')),
+    sa.ForeignKeyConstraint(['week_id'], ['practice_week_week.id'], name=op.f('fk_practice_week_audit_week_id_practice_week_week')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_week_audit'))
+    )
+    with op.batch_alter_table('practice_week_audit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_week_audit_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_audit_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_audit_partnership_id'), ['partnership_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_week_audit_week_id'), ['week_id'], unique=False)
 
     op.create_table('reg44_assignment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1658,6 +1789,30 @@ def upgrade():
     with op.batch_alter_table('single_agency_family_contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_single_agency_family_contact_audit_id'), ['audit_id'], unique=False)
 
+    op.create_table('single_agency_make_a_difference',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('audit_id', sa.Integer(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('drafted_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_single_agency_make_a_difference_agency_id_agency')),
+    sa.ForeignKeyConstraint(['audit_id'], ['single_agency_audit.id'], name=op.f('fk_single_agency_make_a_difference_audit_id_single_agency_audit')),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_single_agency_make_a_difference_partnership_id_partnership')),
+    sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id'], name=op.f('fk_single_agency_make_a_difference_published_by_id_user_account')),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_single_agency_make_a_difference_team_id_team')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_single_agency_make_a_difference')),
+    sa.UniqueConstraint('audit_id', name=op.f('uq_single_agency_make_a_difference_audit_id'))
+    )
+    with op.batch_alter_table('single_agency_make_a_difference', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_single_agency_make_a_difference_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_single_agency_make_a_difference_partnership_id'), ['partnership_id'], unique=False)
+
     op.create_table('single_agency_moderation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('audit_id', sa.Integer(), nullable=False),
@@ -1700,6 +1855,43 @@ def upgrade():
     )
     with op.batch_alter_table('single_agency_reaudit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_single_agency_reaudit_agency_id'), ['agency_id'], unique=False)
+
+    op.create_table('single_agency_response',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('audit_id', sa.Integer(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('grade', sa.String(length=30), nullable=True),
+    sa.Column('shared_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('shared_with', sa.JSON(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('discussed_on', sa.Date(), nullable=True),
+    sa.Column('discussion', sa.Text(), nullable=True),
+    sa.Column('agreed', sa.Text(), nullable=True),
+    sa.Column('recorded_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('hos_review', sa.Boolean(), nullable=False),
+    sa.Column('hos_decision_due_on', sa.Date(), nullable=True),
+    sa.Column('hos_reviewed_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('hos_reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('hos_notes', sa.Text(), nullable=True),
+    sa.Column('meeting_needed', sa.Boolean(), nullable=True),
+    sa.Column('meeting_decided_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_single_agency_response_agency_id_agency')),
+    sa.ForeignKeyConstraint(['audit_id'], ['single_agency_audit.id'], name=op.f('fk_single_agency_response_audit_id_single_agency_audit')),
+    sa.ForeignKeyConstraint(['hos_reviewed_by_id'], ['user_account.id'], name=op.f('fk_single_agency_response_hos_reviewed_by_id_user_account')),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_single_agency_response_partnership_id_partnership')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_single_agency_response_recorded_by_id_user_account')),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_single_agency_response_team_id_team')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_single_agency_response')),
+    sa.UniqueConstraint('audit_id', name=op.f('uq_single_agency_response_audit_id'))
+    )
+    with op.batch_alter_table('single_agency_response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_single_agency_response_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_single_agency_response_partnership_id'), ['partnership_id'], unique=False)
 
     op.create_table('single_agency_safety_alert',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1903,6 +2095,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_single_agency_safety_alert_agency_id'))
 
     op.drop_table('single_agency_safety_alert')
+    with op.batch_alter_table('single_agency_response', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_single_agency_response_partnership_id'))
+        batch_op.drop_index(batch_op.f('ix_single_agency_response_agency_id'))
+
+    op.drop_table('single_agency_response')
     with op.batch_alter_table('single_agency_reaudit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_single_agency_reaudit_agency_id'))
 
@@ -1911,6 +2108,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_single_agency_moderation_moderator_id'))
 
     op.drop_table('single_agency_moderation')
+    with op.batch_alter_table('single_agency_make_a_difference', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_single_agency_make_a_difference_partnership_id'))
+        batch_op.drop_index(batch_op.f('ix_single_agency_make_a_difference_agency_id'))
+
+    op.drop_table('single_agency_make_a_difference')
     with op.batch_alter_table('single_agency_family_contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_single_agency_family_contact_audit_id'))
 
@@ -2029,6 +2231,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reg44_assignment_home_id'))
 
     op.drop_table('reg44_assignment')
+    with op.batch_alter_table('practice_week_audit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_week_audit_week_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_audit_partnership_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_audit_case_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_audit_agency_id'))
+
+    op.drop_table('practice_week_audit')
     with op.batch_alter_table('multi_agency_theme', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_multi_agency_theme_audit_id'))
 
@@ -2116,6 +2325,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reg44_home_agency_id'))
 
     op.drop_table('reg44_home')
+    with op.batch_alter_table('practice_week_observation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_week_observation_week_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_observation_team_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_observation_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_observation_practitioner_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_observation_partnership_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_observation_observer_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_observation_agency_id'))
+
+    op.drop_table('practice_week_observation')
+    with op.batch_alter_table('practice_week_leader', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_week_leader_week_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_leader_user_id'))
+
+    op.drop_table('practice_week_leader')
     with op.batch_alter_table('multi_agency_audit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_multi_agency_audit_theme_key'))
         batch_op.drop_index(batch_op.f('ix_multi_agency_audit_partnership_id'))
@@ -2143,7 +2367,7 @@ def downgrade():
 
     op.drop_table('lado_audit')
     with op.batch_alter_table('grade_record', schema=None) as batch_op:
-        batch_op.drop_index('ix_grade_record_subject', postgresql_include=['id'])
+        batch_op.drop_index('ix_grade_record_subject')
         batch_op.drop_index('ix_grade_record_report')
 
     op.drop_table('grade_record')
@@ -2179,6 +2403,12 @@ def downgrade():
     op.drop_table('security_event')
     op.drop_table('retention_setting')
     op.drop_table('report_setting')
+    with op.batch_alter_table('practice_week_week', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_week_week_starts_on'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_week_partnership_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_week_week_agency_id'))
+
+    op.drop_table('practice_week_week')
     op.drop_table('notification_preference')
     op.drop_table('notification_digest')
     with op.batch_alter_table('notification', schema=None) as batch_op:

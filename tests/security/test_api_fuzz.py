@@ -21,13 +21,11 @@ from hypothesis import strategies as st
 from core.api.tokens import issue
 from core.extensions import db
 from tests.fixtures.plugins.example.views import Note
-from tests.plugins.multi_agency.conftest import (  # noqa: F401 - fixtures re-exported
-    audit,
-    bearer,
-    ma,
-    start,
-    tokens,
-)
+from tests.plugins.multi_agency import conftest as multi_agency
+from tests.plugins.multi_agency.conftest import bearer, start
+
+# The multi-agency fixtures (a partnership with three agencies, coded cases, an audit, tokens).
+ma, audit, tokens = multi_agency.ma, multi_agency.audit, multi_agency.tokens
 
 DOCUMENT = "/api/v1/openapi.json"
 FUZZ = settings(max_examples=120, deadline=None, database=None, derandomize=True,
@@ -117,7 +115,7 @@ def test_every_operation_refuses_a_caller_without_a_token_as_a_problem(app, toke
     calls = 0
     for result in schema.get_all_operations():
         operation = result.ok()
-        case = operation.Case(path_parameters={name: "1" for name in _path_names(operation)})
+        case = operation.Case(path_parameters=dict.fromkeys(_path_names(operation), "1"))
         response = case.call(headers={"Authorization": ""})
         calls += 1
         assert response.status_code == 401, (operation.method, operation.path)

@@ -141,3 +141,14 @@ def test_someone_elses_token_cannot_be_revoked(world, login, lead_a, token_c):
     assert answer.status_code == 404
     db.session.refresh(other)
     assert other.revoked_at is None
+
+
+def test_someone_in_no_agency_is_told_they_cannot_make_a_token_and_may_not_post(world, login):
+    """Found by tests/security/test_form_fuzz.py: a coordinator (partnership role, no agency)
+    saw a form with no agency to choose, and its error linked to a field that was not there."""
+    client = login(world.coordinator)
+    page = client.get("/account/api-tokens/").get_data(as_text=True)
+    assert "you are not a member of one" in page and 'action="/account/api-tokens/"' not in page
+    answer = client.post("/account/api-tokens/", data={"name": "Upload", "days": "30"})
+    assert answer.status_code == 403
+    assert db.session.scalars(select(ApiToken)).all() == []

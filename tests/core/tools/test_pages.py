@@ -62,13 +62,13 @@ def test_copy_to_a_new_draft_makes_the_next_version(login, world):
     client = login(world.coordinator)
     assert "Copy to a new draft" in client.get(SHOW).text
     response = client.post(f"{SHOW}/copy")
-    assert response.headers["Location"].endswith("/tools/core.key_areas/2/edit")
+    assert response.headers["Location"].endswith("/tools/core.key_areas/2")
     draft = row("core.key_areas", 2)
     assert (draft.status, draft.source, draft.created_by_id) == (
         "draft", "edited", world.coordinator.id)
     assert json.loads(draft.definition)["version"] == 2
     again = client.post(f"{SHOW}/copy")
-    assert again.headers["Location"].endswith("/tools/core.key_areas/2/edit")
+    assert again.headers["Location"].endswith("/tools/core.key_areas/2")
     assert row("core.key_areas", 3) is None
 
 
