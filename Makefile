@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install run worker scheduler test test-sqlite test-postgres lint format assets bench clean browser
@@ -46,10 +47,10 @@ format: install ## Format with ruff
 	$(BIN)/ruff format .
 
 test-sqlite: install ## The suite on SQLite
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 test-postgres: install ## The suite on a throwaway PostgreSQL database (browser tests run once, on SQLite)
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --ignore=tests/e2e
 
 test: install browser lint ## Everything CI runs: lint, then the suite on SQLite and PostgreSQL with real Redis
 	TEST_REDIS_URL=$(REDIS_TEST_URL) $(MAKE) --no-print-directory test-sqlite

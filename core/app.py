@@ -13,6 +13,7 @@ from config import load_config
 from core.extensions import csrf, db, limiter, login_manager, migrate, talisman
 from core.identity.access import PermissionRegistry, route_permission
 from core.plugins import PluginError, Plugins
+from core.web.requests import NulFreeRequest
 
 CSP = {
     "default-src": "'self'",
@@ -36,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/assets",
         instance_path=cfg["INSTANCE_PATH"],
     )
+    app.request_class = NulFreeRequest  # crafted NUL characters never reach the database
     app.config.update(cfg)
     _init_templates(app)
     _init_extensions(app)

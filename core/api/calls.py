@@ -11,6 +11,7 @@ import logging
 
 from flask import request
 from sqlalchemy import insert, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.api.models import ApiCall, ApiToken
 from core.extensions import db
@@ -30,9 +31,13 @@ def record_call(token, status: int) -> None:
         db.session.rollback()
     else:
         db.session.commit()
-    with db.engine.begin() as conn:
-        conn.execute(insert(ApiCall), [row])
-        if token is not None:
-            conn.execute(update(ApiToken).where(ApiToken.id == token.id)
-                         .values(last_used_at=row["at"]))
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(insert(ApiCall), [row])
+            if token is not None:
+                conn.execute(update(ApiToken).where(ApiToken.id == token.id)
+                             .values(last_used_at=row["at"]))
+    except (OperationalError, InterfaceError) as exc:
+        # The database is down (the call is answered 503): the log line is the only trace.
+        logger.warning("api_call row not written (%s)", type(exc).__name__)
     logger.info(json.dumps({**row, "at": row["at"].isoformat().replace("+00:00", "Z")}))

@@ -7,6 +7,7 @@ twice leaves one RQ job. Failed RQ jobs live for JOB_FAILURE_TTL, not RQ's defau
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 
 import redis
@@ -103,7 +104,5 @@ def horse_gone(record_id: str, cutoff: datetime) -> bool:
 
 def forget(record_id: str) -> None:
     """Delete RQ's copy of a record (so it can be pushed again under the same id)."""
-    try:
+    with contextlib.suppress(NoSuchJobError):
         Job.fetch(record_id, connection=client(), serializer=JSONSerializer).delete()
-    except NoSuchJobError:
-        pass

@@ -168,10 +168,15 @@ def _field_for(path: str, index: int, prefixes: list[str]) -> str:
 
 
 def _sentence(reason: str) -> str:
+    """Marshmallow's wording as a GOV.UK error message."""
     reason = reason.strip()
+    if between := re.fullmatch(r"Length must be between 1 and (\d+)\.", reason):
+        return f"Enter this, in no more than {between.group(1)} characters."
     if reason in ("Shorter than minimum length 1.", "Missing data for required field.",
-                  "Length must be between 1 and 500.", "Field may not be null."):
+                  "Field may not be null."):
         return "Enter this: it cannot be empty."
+    if reason.startswith("Must be one of:"):
+        return "Choose one of the options."
     return reason
 
 
@@ -213,6 +218,12 @@ def remove_domain(row: ToolVersion, index: int, seen_lock: int | None) -> str | 
 DETAIL_FIELDS = ("title", "description", "overall_rule")
 
 
+def detail_values(definition: Mapping[str, Any]) -> dict[str, str]:
+    return {"title": definition["title"], "description": definition.get("description", ""),
+            "overall_rule": definition.get("overall_rule", "limiting_judgement"),
+            "limiting": "yes" if definition.get("limiting", True) else ""}
+
+
 def save_details(row: ToolVersion, form: Mapping[str, str],
                  seen_lock: int | None) -> dict[str, str]:
     """Change a draft's title, description and overall-grade rule; the errors by field."""
@@ -222,8 +233,9 @@ def save_details(row: ToolVersion, form: Mapping[str, str],
         return {GENERAL: STALE}
     definition = json.loads(row.definition)
     definition.update({name: form.get(name, "").strip() for name in DETAIL_FIELDS})
-    if definition["overall_rule"] in ("limiting_judgement", "lowest"):
-        definition.pop("limiting", None)  # these rules always limit
+    # The limiting judgement and lowest rules always limit; the others limit when asked.
+    always = definition["overall_rule"] in ("limiting_judgement", "lowest")
+    definition["limiting"] = always or form.get("limiting") == "yes"
     tool, problems = validate_definition(definition)
     if tool is None:
         errors: dict[str, str] = {}

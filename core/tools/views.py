@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,12 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.extensions import db
 from core.identity.access import can, permission_required
-from core.tools.definition import DOMAIN_GRADING
+from core.tools.definition import DOMAIN_GRADING, RULE_LABELS
 from core.tools.domain_form import (
     GENERAL,
+    detail_values,
     domain_index,
     domain_values,
     question_type_options,
+    remove_domain,
+    save_details,
     save_domain,
 )
 from core.tools.editing import STALE, copy_to_draft, draft_of, publish, save_draft
@@ -124,6 +128,15 @@ def publish_version(key: str, version: int):
     return redirect(url_for(".show", key=key, version=version))
 
 
+def _draft_or_redirect(key: str, version: int) -> tuple[ToolVersion, Any]:
+    """The draft row, or a redirect for a version that is published or retired."""
+    row = _row_or_404(key, version)
+    if row.status != "draft":
+        flash("Published and retired versions never change: copy this version to a new draft.")
+        return row, redirect(url_for(".show", key=key, version=version))
+    return row, None
+
+
 @bp.route("/<key>/<int:version>/domains/<code>/edit", methods=["GET", "POST"])
 @permission_required(MANAGE)
 def edit_domain(key: str, version: int, code: str):
@@ -132,25 +145,83 @@ def edit_domain(key: str, version: int, code: str):
     index = domain_index(row, code)
     if index is None:
         abort(404)
-    if row.status != "draft":
-        flash("Published and retired versions never change: copy this version to a new draft.")
-        return redirect(url_for(".show", key=key, version=version))
-    domain = json.loads(row.definition)["domains"][index]
+    return _domain_page(key, version, index)
+
+
+@bp.route("/<key>/<int:version>/domains/new", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def add_domain(key: str, version: int):
+    """Add a domain at the end of a draft, with its descriptors and a first question."""
+    return _domain_page(key, version, None)
+
+
+def _domain_page(key: str, version: int, index: int | None):
+    row, leave = _draft_or_redirect(key, version)
+    if leave is not None:
+        return leave
+    domain = (json.loads(row.definition)["domains"][index] if index is not None else
+              {"code": "", "title": "", "questions": [],
+               "descriptors": {g.value: [] for g in GRADES}})
     values, errors, lock = domain_values(domain), {}, row.lock_version
+    if index is None:
+        values.update(grading="grade", new_required="yes")
     if request.method == "POST":
         values = {name: request.form.get(name, "") for name in request.form}
-        errors = save_domain(row, index, request.form, _int(request.form.get("lock_version")))
+        lock = _int(request.form.get("lock_version"))
+        errors = save_domain(row, index, request.form, lock)
         if not errors:
             errors = {GENERAL: STALE} if _commit_failed() else {}
         if not errors:
-            flash(f"{code}. {domain['title']} saved in draft version {version}.", "success")
+            code = domain["code"] or request.form.get("code", "").strip()
+            title = request.form.get("title", "").strip()
+            flash(f"{code}. {title} saved in draft version {version}.", "success")
             return redirect(url_for(".show", key=key, version=version, _anchor=f"domain-{code}"))
-        lock = _int(request.form.get("lock_version"))
-    status = 400 if errors else 200
     return render_template(
         "tools/edit_domain.html", row=row, domain=domain, values=values, errors=errors,
         lock_version=lock, grades=GRADES, grading_labels=DOMAIN_GRADING,
-        type_options=question_type_options(), general=GENERAL), status
+        type_options=question_type_options(), general=GENERAL,
+        adding=index is None), 400 if errors else 200
+
+
+@bp.post("/<key>/<int:version>/domains/<code>/remove")
+@permission_required(MANAGE)
+def remove_domain_view(key: str, version: int, code: str):
+    row, leave = _draft_or_redirect(key, version)
+    if leave is not None:
+        return leave
+    index = domain_index(row, code)
+    if index is None:
+        abort(404)
+    problem = remove_domain(row, index, _int(request.form.get("lock_version")))
+    if problem is None and _commit_failed():
+        problem = STALE
+    if problem:
+        flash(problem)
+    else:
+        flash(f"Domain {code} removed from draft version {version}.", "success")
+    return redirect(url_for(".show", key=key, version=version))
+
+
+@bp.route("/<key>/<int:version>/details", methods=["GET", "POST"])
+@permission_required(MANAGE)
+def edit_details(key: str, version: int):
+    """Change a draft's title, description and how the overall grade is reached."""
+    row, leave = _draft_or_redirect(key, version)
+    if leave is not None:
+        return leave
+    values, errors, lock = detail_values(json.loads(row.definition)), {}, row.lock_version
+    if request.method == "POST":
+        values = {name: request.form.get(name, "") for name in request.form}
+        lock = _int(request.form.get("lock_version"))
+        errors = save_details(row, request.form, lock)
+        if not errors:
+            errors = {GENERAL: STALE} if _commit_failed() else {}
+        if not errors:
+            flash(f"Draft version {version} saved.", "success")
+            return redirect(url_for(".show", key=key, version=version))
+    return render_template(
+        "tools/edit_details.html", row=row, values=values, errors=errors, lock_version=lock,
+        rules=list(RULE_LABELS.items()), general=GENERAL), 400 if errors else 200
 
 
 def _int(text: str | None) -> int | None:

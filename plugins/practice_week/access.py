@@ -14,7 +14,16 @@ from typing import Any
 from flask import abort
 from sqlalchemy import select
 
-from core.toolkit import MANAGEMENT_LINE, Membership, User, can, current_user, db, scoped
+from core.toolkit import (
+    MANAGEMENT_LINE,
+    Membership,
+    User,
+    can,
+    current_user,
+    db,
+    scoped,
+    visible_agencies,
+)
 from plugins.practice_week.models import Observation, PracticeWeek
 from plugins.practice_week.permissions import OVERSEE, PLAN, VIEW
 
@@ -83,6 +92,52 @@ def visible_observations(user: Any = None) -> list[Observation]:
     rows = db.session.scalars(scoped(Observation, VIEW, user=user)
                               .order_by(Observation.starts_at))
     return [o for o in rows if may_read(o, user)]
+
+
+# --- the practitioner's development file ----------------------------------------------------
+
+
+def file_agencies(practitioner_id: int, user: Any = None) -> set[int]:
+    """The councils in which the person may read the practitioner's development file.
+
+    Item 4 of the issue: the file is open to the practitioner, their line management (line
+    managers up the chain, the managers of their team) and the council's QA team, in the
+    councils where the practitioner works. The observer of one observation reads that record
+    only, not the whole file."""
+    user = me() if user is None else user
+    viewable = {a.id for a in db.session.scalars(visible_agencies(VIEW, user))}
+    overseen = {a.id for a in db.session.scalars(visible_agencies(OVERSEE, user))}
+    found: set[int] = set()
+    for m in db.session.scalars(select(Membership).where(
+            Membership.user_id == practitioner_id, Membership.agency_id.is_not(None))):
+        agency_id = m.agency_id
+        if agency_id not in viewable or agency_id in found:
+            continue
+        if (user.id == practitioner_id or agency_id in overseen
+                or user.id in line_managers(practitioner_id, agency_id)
+                or user.id in team_managers(m.team_id) - {practitioner_id}):
+            found.add(agency_id)
+    return found
+
+
+def may_read_file(practitioner_id: int, user: Any = None) -> bool:
+    return bool(file_agencies(practitioner_id, user))
+
+
+def development_file(practitioner_id: int) -> tuple[User, list[Observation]]:
+    """The practitioner and every observation of their practice the person may read, newest
+    first. 404 for anyone outside the file's readers, as for a record that does not exist."""
+    user = me()
+    practitioner = db.session.get(User, practitioner_id)
+    agencies = file_agencies(practitioner_id, user) if practitioner else set()
+    if practitioner is None or not agencies:
+        abort(404)
+    rows = db.session.scalars(
+        scoped(Observation, VIEW, user=user)
+        .where(Observation.practitioner_id == practitioner_id,
+               Observation.agency_id.in_(agencies))
+        .order_by(Observation.starts_at.desc(), Observation.id.desc()))
+    return practitioner, [o for o in rows if may_read(o, user)]
 
 
 def find_week(week_id: int, permission: str = VIEW) -> PracticeWeek:

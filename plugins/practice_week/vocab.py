@@ -43,6 +43,15 @@ STATES: dict[str, str] = {
     "cancelled": "Cancelled",
 }
 
+# The same states as the practitioner's development file names them (issue 7, item 4).
+FILE_STATUS: dict[str, str] = {
+    "scheduled": "Planned",
+    "feedback_due": "Recorded",
+    "reflection_due": "Feedback shared",
+    "complete": "Reflected",
+    "cancelled": "Cancelled",
+}
+
 WEEK_STATES: dict[str, str] = {
     "planning": "Being planned",
     "notified": "Everyone told",

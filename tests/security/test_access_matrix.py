@@ -4,8 +4,8 @@ For every GET route without URL parameters by every role (held in agency A, or p
 partnership roles), the expected answer follows from the permission the route declares and the
 roles that permission is granted to: allowed → a page (200) or a redirect (302); not allowed →
 403. Public routes answer everyone; no route answers 500; no route lacks a declaration (start-up
-already refuses that). Routes with object ids are covered, for other agencies and partnerships,
-by tests/core/admin/test_route_walk.py and each plugin's scoping tests.
+already refuses that). Routes with object ids are covered, for own agency, other agency and
+other partnership, by tests/security/test_object_access_matrix.py (and the route walks).
 
 All enabled plugins take part, so a plugin's new page joins the matrix without a line here.
 """

@@ -127,3 +127,12 @@ def test_every_operation_refuses_a_caller_without_a_token_as_a_problem(app, toke
 
 def _path_names(operation) -> list[str]:
     return [parameter.name for parameter in operation.path_parameters]
+
+
+def test_a_nul_character_in_a_json_string_is_dropped_not_a_server_error(app, client, ma, tokens):
+    """PostgreSQL refuses NUL in text, so `"\\u0000"` in a body used to answer 500 (found here)."""
+    token = people_tokens(ma, tokens)["/api/v1/"]
+    answer = client.post("/api/v1/example/notes", json={"text": "nul\u0000byte"},
+                         headers=bearer(token, uuid.uuid4().hex))
+    assert answer.status_code == 201, answer.get_json()
+    assert db.session.get(Note, answer.get_json()["id"]).text == "nulbyte"

@@ -78,6 +78,6 @@ def _as_list(form: Any, name: str) -> list[str]:
     return list(form.get(name) or [])
 
 
-from plugins.practice_week.views import audits, observations, reports, weeks  # noqa: E402
+from plugins.practice_week.views import audits, observations, people, reports, weeks  # noqa: E402
 
-__all__ = ["audits", "bp", "observations", "reports", "weeks"]
+__all__ = ["audits", "bp", "observations", "people", "reports", "weeks"]

@@ -17,7 +17,7 @@ from core.toolkit import (
 )
 from plugins.practice_week import observations as service
 from plugins.practice_week import schedule
-from plugins.practice_week.access import find_observation, me
+from plugins.practice_week.access import find_observation, may_read_file, me
 from plugins.practice_week.forms import Invalid, date_parts
 from plugins.practice_week.models import Observation
 from plugins.practice_week.permissions import OBSERVE, PLAN, REFLECT, REQUEST, VIEW
@@ -62,6 +62,7 @@ def observation_page(obs: Observation, errors: dict[str, str] | None = None,
         "missing": service.missing_parts(obs), "reflection": REFLECTION,
         "actions": actions_for(service.ACTIVITY, obs.reference, user=user),
         "on_time": service.feedback_on_time(obs),
+        "may_read_file": may_read_file(obs.practitioner_id, user),
     }
 
 

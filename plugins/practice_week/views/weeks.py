@@ -21,9 +21,11 @@ from plugins.practice_week.views import bp, invalid
 def index():
     user = me()
     observations = visible_observations(user)
+    observed = any(m.role == "practitioner" for m in user.memberships) or any(
+        o.practitioner_id == user.id for o in observations)
     return render_template(
         "practice_week/index.html", weeks=visible_weeks(), observations=observations,
-        may_plan=can(PLAN), may_request=can(REQUEST), user=user)
+        may_plan=can(PLAN), may_request=can(REQUEST), user=user, observed=observed)
 
 
 # --- planning a week -----------------------------------------------------------------------

@@ -73,6 +73,8 @@ def test_problems_are_shown_on_their_fields_and_nothing_is_saved(manager):
     for name in ("title", "descriptors_inadequate", "q1_text"):
         assert f'id="{name}-error"' in page, name
         assert f'href="#{name}"' in page  # the error summary links to the field
+    assert "Enter this, in no more than 200 characters." in page  # the empty title
+    assert "Enter this: it cannot be empty." in page  # no statements for inadequate
     assert "A typed question" in page  # what was typed stays in the form
     assert draft_row().definition == before
 
@@ -91,7 +93,7 @@ def test_a_new_choice_question_needs_two_choices_and_a_type(manager):
                                         new_choices="Home")).text
     assert 'id="new_choices-error"' in page and "at least two choices" in page
     page = manager.post(EDIT, data=form(new_code="1.9", new_text="Where?")).text
-    assert 'id="new_type-error"' in page
+    assert 'id="new_type-error"' in page and "Choose one of the options." in page
 
 
 def test_removing_every_question_is_refused(manager):
@@ -129,3 +131,71 @@ def test_the_form_changes_only_its_own_domain():
     result = apply_domain_form(tool, 1, {**values, "title": "Changed"})
     assert result.errors == {}
     assert [d["title"] for d in result.definition["domains"]] == ["A", "Changed"]
+
+
+def _new_domain(**changes: str) -> dict[str, str]:
+    return {"lock_version": str(draft_row().lock_version), "code": "9",
+            "title": "Education and health", "grading": "grade",
+            "descriptors_outstanding": "Exceptional.", "descriptors_good": "Needs met.",
+            "descriptors_requires_improvement": "Some gaps.",
+            "descriptors_inadequate": "Needs unmet.", "new_code": "9.1",
+            "new_text": "Is there an up-to-date education plan?", "new_type": "yes_no_partly",
+            "new_required": "yes", **changes}
+
+
+def test_a_manager_adds_a_domain_and_removes_another(manager):
+    assert "Add a domain" in manager.get(DRAFT).text
+    assert manager.post(f"{DRAFT}/domains/new", data=_new_domain()).status_code == 302
+    lock = str(draft_row().lock_version)
+    assert manager.post(f"{DRAFT}/domains/7/remove",
+                        data={"lock_version": lock}).status_code == 302
+    manager.post(f"{DRAFT}/publish")
+    tool = get_tool("core.key_areas")
+    assert [d.code for d in tool.domains] == ["1", "2", "3", "4", "5", "6", "8", "9"]
+    assert tool.domain("9").questions[0].text == "Is there an up-to-date education plan?"
+    assert len(get_tool("core.key_areas", 1).domains) == 8
+
+
+def test_a_new_domain_needs_a_free_code_descriptors_and_a_question(manager):
+    before = draft_row().definition
+    page = html.unescape(manager.post(f"{DRAFT}/domains/new", data=_new_domain(
+        code="3", new_code="9.1")).text)
+    assert 'id="code-error"' in page and "'3' is used twice" in page
+    response = manager.post(f"{DRAFT}/domains/new", data=_new_domain(
+        descriptors_good="", new_code="", new_text=""))
+    assert response.status_code == 400
+    assert 'id="descriptors_good-error"' in response.text
+    assert "at least one question" in response.text
+    assert draft_row().definition == before
+
+
+def test_a_stale_removal_is_refused(manager):
+    stale = str(draft_row().lock_version)
+    manager.post(EDIT, data=form(title="Changed first"))
+    manager.post(f"{DRAFT}/domains/2/remove", data={"lock_version": stale})
+    assert len(json.loads(draft_row().definition)["domains"]) == 8
+
+
+def test_the_title_and_overall_rule_change_and_limiting_can_be_switched_off(manager):
+    page = manager.get(f"{DRAFT}/details").text
+    assert "Eight key areas case file audit" in page
+    response = manager.post(f"{DRAFT}/details", data={
+        "lock_version": str(draft_row().lock_version), "title": "Key areas 2027",
+        "description": "Revised", "overall_rule": "mode"})
+    assert response.status_code == 302
+    draft = draft_row()
+    data = json.loads(draft.definition)
+    assert (draft.title, data["overall_rule"], data["limiting"]) == ("Key areas 2027", "mode",
+                                                                     False)
+    response = manager.post(f"{DRAFT}/details", data={
+        "lock_version": str(draft.lock_version), "title": "", "overall_rule": "nonsense"})
+    assert response.status_code == 400
+    assert 'id="title-error"' in response.text and 'id="overall_rule-error"' in response.text
+    assert draft_row().title == "Key areas 2027"
+
+
+def test_the_limiting_judgement_rule_always_limits(manager):
+    manager.post(f"{DRAFT}/details", data={
+        "lock_version": str(draft_row().lock_version), "title": "T",
+        "overall_rule": "limiting_judgement"})
+    assert json.loads(draft_row().definition)["limiting"] is True
