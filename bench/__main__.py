@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import pkgutil
+import platform
 import sys
 import warnings
+from datetime import UTC, datetime
 
 import bench
 
@@ -26,8 +29,28 @@ def main() -> None:
         module = importlib.import_module(f"bench.{info.name}")
         if callable(getattr(module, "run", None)):
             figures[info.name] = module.run()
+    figures["machine"] = machine()
     json.dump(figures, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
+
+
+def machine() -> dict:
+    """Where the figures were measured, so they can be compared with another run."""
+    model = next((line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo")
+                  if line.startswith("model name")), platform.processor())
+    memory = next((line.split()[1] for line in _lines("/proc/meminfo")
+                   if line.startswith("MemTotal")), "0")
+    return {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(), "cpu": model, "memory_gb": round(int(memory) / 2**20, 1),
+            "system": platform.platform(), "python": platform.python_version()}
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read().splitlines()
+    except OSError:
+        return []
 
 
 if __name__ == "__main__":

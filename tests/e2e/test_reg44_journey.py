@@ -161,6 +161,8 @@ def write_report(page, code: str) -> None:
     page.get_by_role("link", name="Back to the report").click()
 
     page.get_by_role("link", name="Quality standards and records examined").click()
+    # .all() does not wait: be on the section's page before taking its fields
+    expect(page.get_by_text("For each quality standard of the Children's Homes")).to_be_visible()
     for area in page.locator("textarea").all():
         area.fill("Calm and homely; staff knew each child's plan well.")
     names = page.eval_on_selector_all(

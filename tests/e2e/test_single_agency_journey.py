@@ -112,6 +112,7 @@ def draw_and_send(page, base: str) -> str:
 
 def file_review(page) -> None:
     page.get_by_role("link", name="File review and grading").click()
+    expect(page.get_by_role("heading", name="File review and grading")).to_be_visible()
     assert axe_violations(page) == []
     for radio in page.locator("input[type=radio][value=yes]").all():
         radio.check()

@@ -89,5 +89,6 @@ def test_fuzzed_answers_sent_back_with_an_error_stay_escaped(app, client, make_l
     assert "too long" in page.text
     textarea = re.search(r'<textarea[^>]*id="q_T1"[^>]*>(.*?)</textarea>', page.text, re.S)
     assert textarea is not None  # an early </textarea> in the answer did not end the field
-    assert textarea[1] == str(escape(answer))
+    # NUL characters never reach the app (core strips them from every request)
+    assert textarea[1] == str(escape(answer.replace("\x00", "")))
     assert "<script>alert" not in page.text
