@@ -59,12 +59,15 @@ def sign_in(browser, base: str, email: str):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(f.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    if "set-up-code" in page.url:  # roles that may reveal identity must enrol MFA first
-        secret = re.sub(r"\s", "", page.get_by_test_id("mfa-secret").inner_text())
-        page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    # wait for the next page itself (set-up code or dashboard), not just for the old one to go
+    welcome = page.get_by_role("heading", name=re.compile(r"^Welcome, "))
+    secret = page.get_by_test_id("mfa-secret")
+    expect(secret.or_(welcome)).to_be_visible()
+    if secret.count():  # roles that may reveal identity must enrol MFA first
+        page.get_by_label("Code").fill(pyotp.TOTP(re.sub(r"\s", "", secret.inner_text())).now())
         page.get_by_role("button", name=re.compile("Continue|Confirm")).click()
         page.get_by_role("button", name="Continue").click()
+    expect(welcome).to_be_visible()
     return page
 
 
