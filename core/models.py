@@ -5,6 +5,7 @@ from core.actions.models import Action, ActionEntry, ActionEscalation, ActionPla
 from core.api.models import ApiCall, ApiToken, IdempotentResponse
 from core.cases.models import Case, SiblingGroup, WithheldInformation
 from core.crypto.models import DataKey
+from core.documents.models import Document
 from core.exports.models import ExportFile
 from core.identity.models import (
     Agency,
@@ -39,6 +40,7 @@ __all__ = [
     "ApiToken",
     "Case",
     "DataKey",
+    "Document",
     "ExportFile",
     "GradeRecord",
     "IdempotentResponse",

@@ -24,6 +24,10 @@ from core.api.auth import current_agency as current_api_agency
 from core.api.auth import current_token as current_api_token
 from core.api.idempotency import idempotent
 from core.case_panels import case_panels
+from core.cases.attachments import ALLOWED_TEXT as ALLOWED_DOCUMENT_KINDS
+from core.cases.attachments import AttachmentRefused as DocumentRefused
+from core.cases.attachments import AttachmentTooLarge as DocumentTooLarge
+from core.cases.attachments import max_bytes as document_max_bytes
 from core.cases.attributes import COHORTS
 from core.cases.models import Case
 from core.cases.reveal import REASONS as REVEAL_REASONS
@@ -55,6 +59,16 @@ from core.crypto.fields import EncryptedFields
 from core.crypto.keyring import KeyUnavailable
 from core.csvimport import LineError, read_table
 from core.csvsafe import csv_lines
+from core.documents.models import Document
+from core.documents.service import (
+    discard_document,
+    document_label,
+    documents_of,
+    find_document,
+    remove_document,
+    send_document,
+    store_document,
+)
 from core.exports.content import MARKING as EXPORT_MARKING
 from core.exports.content import Block as ExportBlock
 from core.exports.content import Document as ExportDocument
@@ -108,6 +122,7 @@ from core.tools.history import grade_history, record_grade, record_grading
 from core.tools.loader import ToolDefinitionError, load_tool
 from core.tools.models import GRADE_STAGES
 from core.tools.registry import ToolNotFound, get_tool, published_tools
+from core.web.downloads import download_view
 from core.workflow.calendar import (
     add_working_days,
     end_of_day_utc,
@@ -159,6 +174,7 @@ def rate_limit(limit: str | Callable[[], str], *, methods: list[str] | None = No
 
 __all__ = [
     "AGENCY_TYPES",
+    "ALLOWED_DOCUMENT_KINDS",
     "AUTHENTICATED",
     "COHORTS",
     "EXPORT_MARKING",
@@ -183,6 +199,9 @@ __all__ = [
     "DashboardCard",
     "DecryptionFailed",
     "Delay",
+    "Document",
+    "DocumentRefused",
+    "DocumentTooLarge",
     "Domain",
     "EncryptedFields",
     "EscalationStep",
@@ -241,11 +260,17 @@ __all__ = [
     "current_api_token",
     "current_user",
     "db",
+    "discard_document",
+    "document_label",
+    "document_max_bytes",
+    "documents_of",
+    "download_view",
     "end_of_day_utc",
     "enqueue",
     "escalation_recipients",
     "export_pdf",
     "export_xlsx",
+    "find_document",
     "fire",
     "format_london",
     "get_tool",
@@ -274,13 +299,16 @@ __all__ = [
     "record_grading",
     "record_withheld",
     "register_case",
+    "remove_document",
     "require",
     "reveal_reason_errors",
     "roles_with",
     "scoped",
+    "send_document",
     "send_mail",
     "share_family_feedback",
     "start_workflow",
+    "store_document",
     "utcnow",
     "visible_agencies",
     "visible_partnerships",

@@ -4,7 +4,8 @@ The decorated view must not commit: the decorator stores the response beside the
 writes and commits both at once. A retry with the same key and the same body gets the stored
 response again (`Idempotent-Replayed: true`); the same key with a different body is refused.
 Two concurrent first attempts: the unique (person, key) pair lets one win; the other rolls back
-and replays the winner's response.
+and replays the winner's response. A commit that clashes on anything else (two different
+requests creating the same row at once) saves nothing and answers 409.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from core.extensions import db
 F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "Idempotency-Key"
 MAX_KEY = 255
+CLASHED = ("Someone else saved the same thing at the same moment, so nothing of this request "
+           "was saved; read it and try again.")
 
 
 def _request_hash() -> str:
@@ -45,6 +48,16 @@ def _replay(record: IdempotentResponse, request_hash: str) -> Response:
     response = Response(record.body, status=record.status, mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+def _after_conflict(user_id: int, key: str, request_hash: str) -> Response:
+    """The commit hit a unique constraint. If another attempt with this key won, replay its
+    answer; otherwise the clash was in the view's own writes (someone else created the same
+    thing at the same moment), so nothing was saved and the caller should read and retry."""
+    record = _stored(user_id, key)
+    if record is None:
+        return problem(409, CLASHED)
+    return _replay(record, request_hash)
 
 
 def idempotent(view: F) -> F:
@@ -69,7 +82,7 @@ def idempotent(view: F) -> F:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            return _replay(_stored(user_id, key), request_hash)
+            return _after_conflict(user_id, key, request_hash)
         return response
 
     return wrapped  # type: ignore[return-value]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class AgencySchema(Schema):
@@ -33,5 +33,5 @@ class CaseSchema(Schema):
 
 
 class CaseQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=lambda n: n >= 1,
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1),
                           metadata={"description": "Page number, from 1"})

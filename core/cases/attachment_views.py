@@ -9,10 +9,9 @@ Content-Security-Policy. The saved name is built from the case code, never the o
 from __future__ import annotations
 
 import logging
-from itertools import chain
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.accesslog.chain import append
@@ -20,12 +19,12 @@ from core.cases import attachments as files
 from core.cases.sealed_files import FileDamaged
 from core.cases.views import bp, find_case, require_case
 from core.crypto.keyring import KeyUnavailable
-from core.extensions import db, talisman
+from core.extensions import db
 from core.identity.access import can, permission_required, require
+from core.web.downloads import download_response, download_view, first_chunk
 
 logger = logging.getLogger("partnership_audit.cases")
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the CSRF field around the file
-DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
 
 def _me() -> Any:
@@ -89,14 +88,8 @@ def attach(code: str):
     return redirect(url_for("cases.attachments", code=case.code))
 
 
-def _first_chunk(attachment: Any) -> tuple[bytes, Any]:
-    """Open the content and decrypt its first chunk, so a damaged file fails before sending."""
-    chunks = files.open_content(attachment)
-    return next(chunks, b""), chunks
-
-
 @bp.get("/<code>/attachments/<attachment_id>")
-@talisman(content_security_policy=DOWNLOAD_CSP, content_security_policy_nonce_in=[])
+@download_view
 @permission_required("cases.view")
 def attachment(code: str, attachment_id: str):
     case = find_case(code)
@@ -105,7 +98,7 @@ def attachment(code: str, attachment_id: str):
     if found is None:
         abort(404)
     try:
-        first, rest = _first_chunk(found)
+        first, rest = first_chunk(files.open_content(found))
     except (FileDamaged, OSError, KeyUnavailable) as exc:
         append("attachment_unreadable", "case", case.code, user=_me(),
                partnership_id=case.partnership_id,
@@ -114,9 +107,5 @@ def attachment(code: str, attachment_id: str):
         abort(500)
     files.log_download(case, found, _me())
     db.session.commit()  # the download is on record before any of it is sent
-    return Response(chain([first], rest), mimetype=found.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{files.download_name(case, found)}"',
-        "Content-Length": str(found.size),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-    })
+    return download_response(first, rest, found.content_type, found.size,
+                             files.download_name(case, found))

@@ -148,7 +148,7 @@ def store(case: Case, filename: str, stream: IO[bytes], by: Any) -> Attachment:
                             storage_key=new_storage_key(), uploaded_by_id=getattr(by, "id", None),
                             uploaded_at=utcnow())
     file_key = new_file_key()
-    written = _write(attachment, stream, file_key)
+    written = write_checked(stream, path_of(attachment), file_key, attachment.id)
     try:
         _record(case, attachment, written, file_key, clean_name(filename), by)
     except Exception:
@@ -168,10 +168,10 @@ def _record(case: Case, attachment: Attachment, written: Written, file_key: str,
            detail=f"attachment {attachment.id}; {attachment.content_type}; {written.size} bytes")
 
 
-def _write(attachment: Attachment, stream: IO[bytes], file_key: str) -> Written:
+def write_checked(stream: IO[bytes], path: Path, file_key: str, owner_id: str) -> Written:
+    """Encrypt `stream` to `path` within `max_bytes()` (evidence and documents alike)."""
     try:
-        return write_sealed(stream, path_of(attachment), file_key, attachment.id,
-                            limit=max_bytes())
+        return write_sealed(stream, path, file_key, owner_id, limit=max_bytes())
     except FileTooLarge:
         limit_mb = max_bytes() / (1024 * 1024)
         raise AttachmentTooLarge(f"The selected file must be smaller than {limit_mb:g} MB") \

@@ -128,16 +128,15 @@ class Reveal(db.Model):
 # --- Evidence files, bulk coding and retention -------------------------------------------------
 
 
-class Attachment(EncryptedFields, db.Model):
-    """An evidence file on a case. The content is on disk, encrypted under the file's own key;
-    that key and the original name are sealed to this row like identity. After destruction the
-    row stays as a tombstone (type, size and dates only) and the file is gone."""
+class SealedFile(EncryptedFields):
+    """Columns of a file kept encrypted on disk (evidence, documents). The content is under
+    the file's own key; that key and the original name are sealed to the row like identity.
+    After destruction the row stays as a tombstone (type, size and dates) and the file is
+    gone."""
 
-    __tablename__ = "case_attachment"
     __encrypted__ = ("filename", "file_key")
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    case_id: Mapped[str] = mapped_column(ForeignKey("case_record.id"), index=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     filename_enc: Mapped[str | None] = mapped_column(Text)
     file_key_enc: Mapped[str | None] = mapped_column(Text)
@@ -149,12 +148,20 @@ class Attachment(EncryptedFields, db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    case: Mapped[Case] = relationship()
-    uploaded_by: Mapped[User | None] = relationship()
-
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("id", new_id())  # the id binds the sealed fields and the file's chunks
         super().__init__(**kwargs)
+
+
+class Attachment(SealedFile, db.Model):
+    """An evidence file on a case."""
+
+    __tablename__ = "case_attachment"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_record.id"), index=True)
+
+    case: Mapped[Case] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
 
     def access_scope(self) -> Scope:
         return self.case.access_scope()

@@ -24,7 +24,8 @@ class EncryptedFields:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__encrypted__ and cls not in REGISTRY:
+        is_table = "__tablename__" in vars(cls)  # a mixin of sealed columns is not a table
+        if cls.__encrypted__ and is_table and cls not in REGISTRY:
             REGISTRY.append(cls)
 
     def encryption_partnership_id(self) -> int:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:20:31.353255
+Create Date: 2026-11-23 19:10:32.192144
 
 """
 from alembic import op
@@ -238,6 +238,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_destruction_record_object_code'), ['object_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_destruction_record_partnership_id'), ['partnership_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_destruction_record_run_id'), ['run_id'], unique=False)
+
+    op.create_table('document',
+    sa.Column('owner', sa.String(length=80), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.Column('filename_enc', sa.Text(), nullable=True),
+    sa.Column('file_key_enc', sa.Text(), nullable=True),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=True),
+    sa.Column('storage_key', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('destroyed_at', core.timeutil.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_document_partnership_id_partnership')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_document_uploaded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_document_storage_key'))
+    )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_owner'), ['owner'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_partnership_id'), ['partnership_id'], unique=False)
 
     op.create_table('export_file',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -1010,8 +1032,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_case_assignment_user_id'), ['user_id'], unique=False)
 
     op.create_table('case_attachment',
-    sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('case_id', sa.String(length=32), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('partnership_id', sa.Integer(), nullable=False),
     sa.Column('filename_enc', sa.Text(), nullable=True),
     sa.Column('file_key_enc', sa.Text(), nullable=True),
@@ -1117,8 +1139,10 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('link', sa.String(length=500), nullable=True),
+    sa.Column('document_id', sa.String(length=32), nullable=True),
     sa.Column('added_at', core.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['audit_id'], ['multi_agency_audit.id'], name=op.f('fk_multi_agency_briefing_audit_id_multi_agency_audit')),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_multi_agency_briefing_document_id_document')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_multi_agency_briefing'))
     )
     with op.batch_alter_table('multi_agency_briefing', schema=None) as batch_op:
@@ -2449,6 +2473,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_export_file_created_by_id'))
 
     op.drop_table('export_file')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_partnership_id'))
+        batch_op.drop_index(batch_op.f('ix_document_owner'))
+
+    op.drop_table('document')
     with op.batch_alter_table('destruction_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_destruction_record_run_id'))
         batch_op.drop_index(batch_op.f('ix_destruction_record_partnership_id'))

@@ -1,18 +1,23 @@
-"""The partner API: an agency's lead auditor lists their coded cases, fetches the tool, and
-submits returns from their own systems (`/api/v1/multi-agency/...`).
+"""The partner API: an agency's lead auditor lists their coded cases, fetches the tool,
+declares any conflict of interest, submits returns and asks to reopen one from their own
+systems (`/api/v1/multi-agency/...`).
 
 Every call is scoped to the token's agency: an audit the agency does not take part in, or a
-case outside it, is 404. The rules are the pages' rules (`returns.save_return`), so a blocked
-auditor gets 403, a closed stage 409 and bad fields a 422 problem naming each one.
+case outside it, is 404. The rules are the pages' rules (`group.declare`,
+`returns.save_return`, `returns.request_reopen`), so a blocked auditor gets 403, a closed stage
+409 and bad fields a 422 problem naming each one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import abort
 from flask_smorest import abort as problem_abort
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.toolkit import (
@@ -28,14 +33,22 @@ from core.toolkit import (
     withheld_records,
 )
 from plugins.multi_agency.answers import ReturnInput
-from plugins.multi_agency.group import blocked_reason
-from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyParticipant
+from plugins.multi_agency.group import auditor_for, blocked_reason, declaration_of, declare
+from plugins.multi_agency.models import (
+    MultiAgencyAudit,
+    MultiAgencyDeclaration,
+    MultiAgencyParticipant,
+    MultiAgencyReturn,
+)
 from plugins.multi_agency.permissions import RETURN
 from plugins.multi_agency.problems import Invalid, Refused
-from plugins.multi_agency.returns import return_of, save_return, status_of
+from plugins.multi_agency.returns import request_reopen, return_of, save_return, status_of
 from plugins.multi_agency.schemas import (
     AgencyToolOut,
     AssignedCaseOut,
+    DeclarationIn,
+    DeclarationOut,
+    ReopenRequestIn,
     ReturnIn,
     ReturnOut,
     ReturnStatusOut,
@@ -46,6 +59,11 @@ from plugins.multi_agency.toolset import current_tools, tools_of
 bp = ApiBlueprint("multi_agency_api", __name__, url_prefix="/multi-agency",
                   description="Multi-agency audits: your agency's coded cases and returns")
 LISTED = ("open", "consultation", "reported")
+NOT_YOURS = "You are not this agency's auditor for this case."
+
+
+def _saved_at_once(thing: str) -> str:
+    return f"Someone else saved this {thing} at the same moment; read it and try again."
 
 
 def _my_audits() -> list[MultiAgencyAudit]:
@@ -70,6 +88,33 @@ def _case(audit: MultiAgencyAudit, code: str):
     if found is None:
         abort(404)
     return found
+
+
+@contextmanager
+def _answered(thing: str, renamed: dict[str, str] | None = None,
+              winner: Callable[[], object | None] | None = None) -> Iterator[None]:
+    """The service's outcomes as problems: `Refused` at its status, `Invalid` as 422 naming
+    each field (`renamed` maps a page's field name to the API's), a stale save as 409.
+
+    Two first saves at once both insert; the unique row lets one win and the other's flush
+    fails. If `winner` now finds the row, the loser is told to read and retry (409); any other
+    clash is a fault and is raised.
+    """
+    try:
+        yield
+    except Refused as exc:
+        abort(exc.status, exc.message)
+    except StaleDataError:
+        abort(409, _saved_at_once(thing))
+    except Invalid as exc:
+        names = renamed or {}
+        errors = {names.get(field, field): message for field, message in exc.errors.items()}
+        problem_abort(422, messages={"json": _nested(errors)})
+    except IntegrityError:
+        db.session.rollback()
+        if winner is None or winner() is None:
+            raise
+        abort(409, _saved_at_once(thing))
 
 
 @bp.get("/cases")
@@ -128,6 +173,7 @@ def statuses(reference: str):
         ret = return_of(selected, agency.id)
         rows.append({"case": selected.code, "status": status_of(ret),
                      "submitted_at": ret.submitted_at if ret else None,
+                     "reopen_request": _reopen_request(ret),
                      "blocked": blocked_reason(selected, agency.id, user)})
     return rows
 
@@ -161,15 +207,9 @@ def write_return(data: dict, reference: str, code: str):
     selected, agency = _case(audit, code), current_api_agency()
     user = current_api_token().user
     given = {k: v for k, v in data.items() if k not in ("withheld", "submit", "version")}
-    try:
+    with _answered("return", winner=lambda: return_of(selected, agency.id)):
         ret, created = save_return(audit, selected, agency.id, user, ReturnInput(**given),
                                    submit=data["submit"], seen_version=data["version"])
-    except Refused as exc:
-        abort(exc.status, exc.message)
-    except StaleDataError:
-        abort(409, "Someone else saved this return at the same moment; read it and try again.")
-    except Invalid as exc:
-        problem_abort(422, messages={"json": _nested(exc.errors)})
     for item in data["withheld"]:
         record_withheld(selected.case, agency, item["basis"], item["decided_by"],
                         audit.reference, user)
@@ -198,4 +238,89 @@ def _return_out(audit: MultiAgencyAudit, ret) -> dict[str, Any]:
             "override_reason": ret.override_reason, "evidence": ret.evidence,
             "what_worked": ret.what_worked, "what_did_not": ret.what_did_not,
             "withheld": withheld, "updated_at": ret.updated_at,
-            "submitted_at": ret.submitted_at, "version": ret.version}
+            "submitted_at": ret.submitted_at, "reopen_request": _reopen_request(ret),
+            "version": ret.version}
+
+
+def _reopen_request(ret: MultiAgencyReturn | None) -> dict[str, Any] | None:
+    """The pending request to reopen a submitted return (none once reopened or resubmitted)."""
+    if status_of(ret) != "reopen_requested":
+        return None
+    return {"reason": ret.reopen_reason, "requested_at": ret.reopen_requested_at}
+
+
+@bp.post("/audits/<reference>/cases/<code>/return/reopen-request")
+@api_permission_required(RETURN)
+@idempotent
+@bp.arguments(ReopenRequestIn)
+@bp.response(200, ReturnOut)
+def ask_to_reopen(data: dict, reference: str, code: str):
+    """Ask the coordinator to reopen your agency's submitted return, saying why.
+
+    409 while the return is a draft or a request is already pending; the coordinator is
+    notified and reopens it as a draft. Send an `Idempotency-Key` header.
+    """
+    audit = _audit(reference)
+    selected, agency = _case(audit, code), current_api_agency()
+    ret = return_of(selected, agency.id)
+    if ret is None:
+        abort(404, "There is no return to reopen.")
+    with _answered("return", {"reopen_reason": "reason"}):
+        request_reopen(ret, current_api_token().user, data["reason"])
+        db.session.flush()
+    return _return_out(audit, ret)
+
+
+# --- Conflict-of-interest declarations ----------------------------------------------------------
+
+
+def _own_case(selected, agency_id: int, user) -> None:
+    """Only the token's agency's auditor for the case declares on it through this token."""
+    auditor = auditor_for(selected, agency_id)
+    if auditor is None or auditor.id != user.id:
+        abort(403, NOT_YOURS)
+
+
+def _declaration_out(audit: MultiAgencyAudit, found: MultiAgencyDeclaration, selected,
+                     agency, user) -> dict[str, Any]:
+    return {"audit": audit.reference, "case": selected.code, "agency": agency.name,
+            "conflict": found.conflict, "declared_at": found.declared_at,
+            "blocked": blocked_reason(selected, agency.id, user)}
+
+
+@bp.get("/audits/<reference>/cases/<code>/declaration")
+@api_permission_required(RETURN)
+@bp.response(200, DeclarationOut)
+def read_declaration(reference: str, code: str):
+    """Your declaration on one case for this agency (404 until you make it)."""
+    audit = _audit(reference)
+    selected, agency = _case(audit, code), current_api_agency()
+    user = current_api_token().user
+    found = declaration_of(selected, user)
+    if found is None or found.agency_id != agency.id:
+        abort(404)
+    return _declaration_out(audit, found, selected, agency, user)
+
+
+@bp.post("/audits/<reference>/cases/<code>/declaration")
+@api_permission_required(RETURN)
+@idempotent
+@bp.arguments(DeclarationIn)
+@bp.response(200, DeclarationOut)
+@bp.alt_response(201, schema=DeclarationOut, description="The declaration was made")
+def make_declaration(data: dict, reference: str, code: str):
+    """Declare whether you had any casework involvement with the case, before auditing it.
+
+    `conflict: true` blocks you on the case (another auditor of your agency can be named) and
+    cannot be withdrawn (409); declaring again otherwise updates it (200). Allowed while the
+    audit is being planned or is open. Send an `Idempotency-Key` header.
+    """
+    audit = _audit(reference)
+    selected, agency = _case(audit, code), current_api_agency()
+    user = current_api_token().user
+    _own_case(selected, agency.id, user)
+    created = declaration_of(selected, user) is None
+    with _answered("declaration", {f"case-{selected.id}": "conflict"},
+                   winner=lambda: declaration_of(selected, user)):
+        found = declare(audit, selected, user, data["conflict"])
+    return _declaration_out(audit, found, selected, agency, user), 201 if created else 200

@@ -14,7 +14,17 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Agency, Case, Model, Partnership, Scope, User, UTCDateTime, utcnow
+from core.toolkit import (
+    Agency,
+    Case,
+    Document,
+    Model,
+    Partnership,
+    Scope,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 
 STATUSES: dict[str, str] = {
     "planning": "Planning",
@@ -138,7 +148,8 @@ class MultiAgencyCheckpoint(Model):
 
 
 class MultiAgencyBriefing(Model):
-    """Training or briefing material for the audit group: a title, notes and a link."""
+    """Training or briefing material for the audit group: a title, notes, a link and an
+    attached file (a core document, encrypted at rest, every download logged)."""
 
     __tablename__ = "multi_agency_briefing"
 
@@ -147,7 +158,10 @@ class MultiAgencyBriefing(Model):
     title: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(500))
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document | None] = relationship()
 
 
 class MultiAgencyCase(Model):

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import IO, Any, Protocol
 
 from sqlalchemy import func, select
 
 from core.toolkit import (
+    Document,
+    DocumentRefused,
+    DocumentTooLarge,
     Partnership,
     User,
     add_working_days,
     append_access_log,
     db,
     is_working_day,
+    remove_document,
+    store_document,
     utcnow,
 )
 from plugins.multi_agency.models import (
@@ -27,6 +32,14 @@ from plugins.multi_agency.models import (
     MultiAgencyCheckpoint,
 )
 from plugins.multi_agency.problems import Invalid, Refused, text
+
+
+class Upload(Protocol):
+    """A file as a form sends it (werkzeug's FileStorage)."""
+
+    filename: str
+    stream: IO[bytes]
+
 
 BASELINE_CASES = (8, 10)  # Hillingdon App. E: "an eight to ten case audit"
 MAX_CASES = 30
@@ -171,20 +184,56 @@ def add_checkpoint(audit: MultiAgencyAudit, due_on: date | None, label: str | No
     audit.checkpoints.append(MultiAgencyCheckpoint(due_on=due_on, label=label))
 
 
+def briefing_owner(audit: MultiAgencyAudit) -> str:
+    """The core document owner for an audit's briefing files."""
+    return f"multi_agency_audit:{audit.reference}"
+
+
 def add_briefing(audit: MultiAgencyAudit, title: str | None, notes: str | None,
-                 link: str | None) -> None:
-    """Training or briefing material for the group: notes, and a link to a document."""
+                 link: str | None, upload: Upload | None = None,
+                 by: Any = None) -> MultiAgencyBriefing:
+    """Training or briefing material for the group: notes, a link, and a file.
+
+    The file is checked and stored (encrypted) only once the other fields are right, so a
+    refused form keeps nothing; the caller removes the stored file if its commit fails.
+    """
     errors: dict[str, str] = {}
     title = text(title, "title", "the briefing's title", 200, errors, line=True)
     notes = text(notes, "notes", "the notes", 10000, errors, required=False)
     link = text(link, "link", "the link", 500, errors, required=False, line=True)
     if link and not link.startswith("https://"):
         errors["link"] = "The link must start with https://"
-    if not notes and not link and "notes" not in errors:
-        errors["notes"] = "Enter notes or a link"
+    if not notes and not link and upload is None and "notes" not in errors:
+        errors["notes"] = "Enter notes, a link or choose a file"
     if errors:
         raise Invalid(errors)
-    audit.briefings.append(MultiAgencyBriefing(title=title, notes=notes, link=link))
+    briefing = MultiAgencyBriefing(title=title, notes=notes, link=link)
+    if upload is not None:
+        briefing.document = _stored(audit, upload, by)
+    audit.briefings.append(briefing)
+    return briefing
+
+
+def _stored(audit: MultiAgencyAudit, upload: Upload, by: Any) -> Document:
+    try:
+        return store_document(audit.partnership_id, briefing_owner(audit), upload.filename,
+                              upload.stream, by)
+    except DocumentTooLarge:
+        raise
+    except DocumentRefused as exc:
+        raise Invalid({"file": exc.message}) from None
+
+
+def remove_briefing(audit: MultiAgencyAudit, briefing: MultiAgencyBriefing,
+                    by: Any) -> Document | None:
+    """Take material off the audit; its file is shredded (the caller deletes it after
+    commit with `discard_document`)."""
+    document = briefing.document
+    if document is not None:
+        remove_document(document, by)
+    audit.briefings.remove(briefing)
+    log(audit, "multi_agency_briefing_removed", by, briefing.title)
+    return document
 
 
 def log(audit: MultiAgencyAudit, action: str, by: Any, detail: str | None = None) -> None:

@@ -116,8 +116,12 @@ def request_reopen(ret: MultiAgencyReturn, user: User, reason: str | None) -> No
     """The auditor asks the coordinator to reopen a submitted return, saying why."""
     audit = ret.audit_case.audit
     require_status(audit, "open")
-    if blocked_reason(ret.audit_case, ret.agency_id, user) or not ret.submitted:
+    if blocked_reason(ret.audit_case, ret.agency_id, user):
         raise Refused("Only the auditor can ask to reopen a submitted return.", "forbidden")
+    if not ret.submitted:
+        raise Refused("Only a submitted return can be reopened; this one is still a draft.")
+    if ret.reopen_requested_at is not None:
+        raise Refused("The coordinator has already been asked to reopen this return.")
     errors: dict[str, str] = {}
     reason = text(reason, "reopen_reason", "why the return needs to change", 2000, errors)
     if reason and len(reason) < MIN_REASON:

@@ -102,6 +102,13 @@ class ReturnIn(Schema):
         "description": "The version you read; a stale one is refused with 409"})
 
 
+class ReopenRequestOut(Schema):
+    """A pending request to the coordinator to reopen a submitted return."""
+
+    reason = fields.String()
+    requested_at = fields.DateTime()
+
+
 class ReturnOut(Schema):
     audit = fields.String()
     case = fields.String()
@@ -120,6 +127,8 @@ class ReturnOut(Schema):
     withheld = fields.List(fields.Nested(WithheldOut))
     updated_at = fields.DateTime(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
+    reopen_request = fields.Nested(ReopenRequestOut, allow_none=True, metadata={
+        "description": "Your pending request to reopen the submitted return, if any"})
     version = fields.Integer(allow_none=True)
 
 
@@ -127,4 +136,29 @@ class ReturnStatusOut(Schema):
     case = fields.String()
     status = fields.String(validate=validate.OneOf(RETURN_STATUSES))
     submitted_at = fields.DateTime(allow_none=True)
+    reopen_request = fields.Nested(ReopenRequestOut, allow_none=True)
     blocked = fields.String(allow_none=True)
+
+
+class DeclarationIn(Schema):
+    """The auditor's declaration on one case, as on the declarations page."""
+
+    conflict = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "Required. true: you had casework involvement with the case (a "
+                       "conflict of interest, which blocks you on it and cannot be "
+                       "withdrawn); false: you had none"})
+
+
+class DeclarationOut(Schema):
+    audit = fields.String()
+    case = fields.String()
+    agency = fields.String()
+    conflict = fields.Boolean()
+    declared_at = fields.DateTime()
+    blocked = fields.String(allow_none=True, metadata={
+        "description": "Why you cannot complete this case's return now, if you cannot"})
+
+
+class ReopenRequestIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "Why the submitted return needs to change (10 to 2000 characters)"})

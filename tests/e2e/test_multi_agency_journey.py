@@ -1,18 +1,20 @@
 """A whole baseline multi-agency audit in a browser: the coordinator plans it with three
-agencies, the health lead auditor declares a conflict that blocks one case, the council and
-health auditors submit returns on the pages, the police lead auditor makes a personal API token
-(shown once) and submits through the API (retrying a POST), the consultation meeting is
-recorded, the report is published and the action plan exported; then a second audit of the
-theme is compared with the baseline."""
+agencies and attaches a briefing pack the health auditor downloads, the health lead auditor
+declares a conflict that blocks one case, the council and health auditors submit returns on
+the pages, the police lead auditor makes a personal API token (shown once) and submits through
+the API (retrying a POST), the consultation meeting is recorded, the report is published and
+the action plan exported; then a second audit of the theme is compared with the baseline."""
 
 from __future__ import annotations
 
+import io
 import re
 from types import SimpleNamespace
 
 import pyotp
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfWriter
 
 from core.cases.service import register_case
 from core.extensions import db
@@ -28,6 +30,18 @@ from tests.support import factories as f
 
 pytestmark = pytest.mark.browser
 CASES = 8
+
+
+def _pack() -> bytes:
+    """A real (blank, two-page) PDF: downloads are read back by the leak check."""
+    writer, out = PdfWriter(), io.BytesIO()
+    for _ in range(2):
+        writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+PACK = _pack()
 
 
 @pytest.fixture
@@ -103,6 +117,27 @@ def plan_with_three_agencies(page, base: str, codes: list[str]) -> int:
     return audit_id
 
 
+def attach_briefing(page, base: str, audit_id: int) -> None:
+    """The coordinator attaches the briefing pack the group reads before auditing."""
+    page.goto(f"{base}/multi-agency/{audit_id}")
+    page.get_by_label("Title", exact=True).fill("Neglect briefing pack")
+    page.get_by_label("Notes", exact=True).fill("Read the pack before the pre-meeting.")
+    page.get_by_label("Attach a file (optional)").set_input_files(
+        files=[{"name": "neglect-pack.pdf", "mimeType": "application/pdf", "buffer": PACK}])
+    page.get_by_role("button", name="Add briefing").click()
+    expect(page.get_by_text("Briefing material added")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def read_briefing(page, base: str, audit_id: int, reference: str) -> None:
+    page.goto(f"{base}/multi-agency/{audit_id}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download neglect-pack.pdf").click()
+    assert download.value.suggested_filename.startswith(f"{reference}-briefing-")
+    with open(download.value.path(), "rb") as got:
+        assert got.read() == PACK
+
+
 def declare(page, base: str, audit_id: int, conflict: str | None) -> None:
     page.goto(f"{base}/multi-agency/{audit_id}/declarations")
     for group_box in page.locator("fieldset").all():
@@ -158,12 +193,15 @@ def test_a_baseline_audit_from_plan_to_report_then_a_comparison(live_app, browse
     base, codes = live_app.config["LIVE_URL"], partnership["codes"]
     coordinator = sign_in(browser, base, "coord@example.test")
     audit_id = plan_with_three_agencies(coordinator, base, codes)
+    attach_briefing(coordinator, base, audit_id)
+    with live_app.app_context():
+        reference = db.session.get(MultiAgencyAudit, audit_id).reference
 
     health = sign_in(browser, base, "lead.health@example.test")
+    read_briefing(health, base, audit_id, reference)
     declare(health, base, audit_id, conflict=codes[0])
     with live_app.app_context():
         audit = db.session.get(MultiAgencyAudit, audit_id)
-        reference = audit.reference
         council_lead = audit.participant(partnership["council_id"]).lead_auditor
         for selected, _ in group.cases_of_auditor(audit, council_lead):
             group.declare(audit, selected, council_lead, False)

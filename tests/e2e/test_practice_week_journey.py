@@ -21,19 +21,10 @@ from core.cases.service import register_case
 from core.extensions import db
 from tests.e2e.conftest import axe_violations
 from tests.support import factories as f
+from tests.support.clock import FrozenClock
 
 pytestmark = pytest.mark.browser
 CANARY = {"name": "ZZCANARY-NAME", "date_of_birth": "2011-01-01", "record_id": "ZZREF-0001"}
-
-
-class FrozenClock:
-    """The plugin's and the workflow engine's clock (the server runs in this process)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

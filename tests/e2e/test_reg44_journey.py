@@ -19,20 +19,11 @@ from core.extensions import db
 from plugins.reg44 import clock
 from tests.e2e.conftest import axe_violations
 from tests.support import factories as f
+from tests.support.clock import FrozenClock
 
 pytestmark = pytest.mark.browser
 CANARIES = ("ZZCANARY-NAME", "ZZREF-0001", "2011-01-01")
 RECOMMENDATION = "Review the night-time checks with the staff team within a month."
-
-
-class FrozenClock:
-    """The plugin's and the workflow engine's clock (the server runs in this process)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

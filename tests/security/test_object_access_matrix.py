@@ -24,9 +24,11 @@ Roles run in groups of three (one build of the objects per group; xdist spreads 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cached_property
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -281,6 +283,16 @@ class Objects:
         db.session.flush()
         return audit
 
+    @cached_property
+    def ma_briefing(self):
+        from plugins.multi_agency import programme
+
+        pack = SimpleNamespace(filename="pack.pdf", stream=io.BytesIO(b"%PDF-1.7 matrix pack"))
+        briefing = programme.add_briefing(self.ma_audit, "Matrix pack", None, None, pack,
+                                          self.w.coordinator)
+        db.session.flush()
+        return briefing
+
     # --- lado -----------------------------------------------------------------------------
 
     @cached_property
@@ -447,6 +459,7 @@ ARGUMENTS: dict[tuple[str, str], Filler] = {
     ("single_agency", "dispute_id"): _id("sa_dispute"),
     ("single_agency", "alert_id"): _id("sa_alert"),
     ("multi_agency", "audit_id"): _id("ma_audit"),
+    ("multi_agency", "briefing_id"): lambda o: (o.ma_briefing.id, o.ma_audit),
     ("multi_agency", "kind"): _value("child"),
     ("multi_agency", "fmt"): _value("xlsx"),
     ("lado", "reference"): lambda o: (o.referral.reference, o.referral),

@@ -5,16 +5,28 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 
 from core.toolkit import (
+    ALLOWED_DOCUMENT_KINDS,
+    Document,
+    DocumentTooLarge,
     can,
     db,
+    discard_document,
+    document_label,
+    document_max_bytes,
+    download_view,
     permission_required,
+    send_document,
     utcnow,
     visible_partnerships,
 )
 from plugins.multi_agency import lifecycle, programme
 from plugins.multi_agency.clock import london_today
 from plugins.multi_agency.group import cases_of_auditor
-from plugins.multi_agency.models import MultiAgencyCheckpoint
+from plugins.multi_agency.models import (
+    MultiAgencyAudit,
+    MultiAgencyBriefing,
+    MultiAgencyCheckpoint,
+)
 from plugins.multi_agency.permissions import EXPORT, MANAGE, VIEW
 from plugins.multi_agency.progress import progress_of
 from plugins.multi_agency.report import publishing_problems
@@ -31,6 +43,7 @@ from plugins.multi_agency.visibility import find_audit, manages, visible_audits
 from plugins.multi_agency.voice import KINDS, may_record
 
 DATE_LABELS = dict(programme.TIMETABLE)
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields around the file
 
 
 @bp.get("/")
@@ -93,7 +106,9 @@ def _show_page(audit, errors=None):
         if audit.status == "consultation" else [], progress=progress_of(audit, user),
         mine=cases_of_auditor(audit, user), date_labels=DATE_LABELS, today=london_today(),
         may_export=can(EXPORT, audit), may_record={k: may_record(audit, k, user)
-                                                  for k in KINDS})
+                                                  for k in KINDS},
+        document_label=document_label, allowed_documents=ALLOWED_DOCUMENT_KINDS,
+        document_limit_mb=document_max_bytes() / (1024 * 1024))
 
 
 @bp.get("/<int:audit_id>")
@@ -152,11 +167,71 @@ def review_checkpoint(audit_id: int, checkpoint_id: int):
 @bp.post("/<int:audit_id>/briefings")
 @permission_required(MANAGE)
 def add_briefing(audit_id: int):
+    request.max_content_length = document_max_bytes() + FORM_OVERHEAD
     audit = find_audit(audit_id, MANAGE)
-    return attempt(lambda: programme.add_briefing(audit, form_text("title"), form_text("notes"),
-                                                  form_text("link")),
-                   "Briefing material added", url_for("multi_agency.show", audit_id=audit.id),
-                   lambda e: _show_page(audit, e))
+    upload = request.files.get("file")
+    made: list[MultiAgencyBriefing] = []
+
+    def change():
+        made.append(programme.add_briefing(
+            audit, form_text("title"), form_text("notes"), form_text("link"),
+            upload if upload is not None and upload.filename else None, me()))
+
+    try:
+        response = attempt(change, "Briefing material added",
+                           url_for("multi_agency.show", audit_id=audit.id),
+                           lambda e: _show_page(audit, e))
+    except DocumentTooLarge:
+        db.session.rollback()
+        abort(413)
+    finally:
+        _discard_unsaved(made)
+    return response
+
+
+def _discard_unsaved(made: list[MultiAgencyBriefing]) -> None:
+    """A stored file whose briefing did not commit is deleted, so nothing lingers on disk."""
+    for briefing in made:
+        if briefing.document is not None and db.session.get(
+                Document, briefing.document.id) is None:
+            discard_document(briefing.document)
+
+
+def _briefing(audit: MultiAgencyAudit, briefing_id: int) -> MultiAgencyBriefing:
+    briefing = db.session.get(MultiAgencyBriefing, briefing_id)
+    if briefing is None or briefing.audit_id != audit.id:
+        abort(404)
+    return briefing
+
+
+@bp.get("/<int:audit_id>/briefings/<int:briefing_id>/file")
+@download_view
+@permission_required(VIEW)
+def briefing_file(audit_id: int, briefing_id: int):
+    """The briefing's file, for everyone who sees the audit; the download is logged."""
+    audit = find_audit(audit_id)
+    briefing = _briefing(audit, briefing_id)
+    if briefing.document is None or briefing.document.destroyed_at is not None:
+        abort(404)
+    return send_document(briefing.document, f"{audit.reference}-briefing-{briefing.id}", me())
+
+
+@bp.post("/<int:audit_id>/briefings/<int:briefing_id>/remove")
+@permission_required(MANAGE)
+def remove_briefing(audit_id: int, briefing_id: int):
+    audit = find_audit(audit_id, MANAGE)
+    briefing = _briefing(audit, briefing_id)
+    removed = []
+
+    def change():
+        removed.append(programme.remove_briefing(audit, briefing, me()))
+
+    response = attempt(change, "Briefing material removed",
+                       url_for("multi_agency.show", audit_id=audit.id),
+                       lambda e: _show_page(audit, e))
+    if removed and removed[0] is not None and removed[0].destroyed_at is not None:
+        discard_document(removed[0])  # committed: the key is gone, now the bytes go too
+    return response
 
 
 @bp.post("/<int:audit_id>/open")

@@ -16,21 +16,8 @@ from core.actions.service import raise_action
 from core.extensions import db
 from core.identity.models import Membership
 from core.notifications.models import Notification
+from tests.support.clock import FrozenClock
 from tests.support.factories import make_user
-
-
-class FrozenClock:
-    """`utcnow` as the action modules see it, moved by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, *args: int) -> datetime:
-        self.now = datetime(*args, tzinfo=UTC)
-        return self.now
 
 
 @pytest.fixture

@@ -10,20 +10,7 @@ from flask import current_app
 from core.extensions import db
 from core.notifications.preferences import set_delivery
 from tests.core.workflow.conftest import frozen, line, note, review  # noqa: F401  (SLA tests)
-
-
-class FrozenClock:
-    """`utcnow` as the notification modules see it, moved by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, *args: int) -> datetime:
-        self.now = datetime(*args, tzinfo=UTC)
-        return self.now
+from tests.support.clock import FrozenClock
 
 
 @pytest.fixture

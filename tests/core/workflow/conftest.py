@@ -11,21 +11,8 @@ from core.extensions import db
 from core.workflow.engine import start_workflow
 from tests.fixtures.plugins.example import workflow as example_workflow
 from tests.fixtures.plugins.example.views import Note
+from tests.support.clock import FrozenClock
 from tests.support.factories import make_user
-
-
-class FrozenClock:
-    """`core.timeutil.utcnow` as the workflow modules see it, moved by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, *args: int) -> datetime:
-        self.now = datetime(*args, tzinfo=UTC)
-        return self.now
 
 
 @pytest.fixture

@@ -12,20 +12,7 @@ from core.cases.service import register_case
 from core.extensions import db
 from plugins.feedback import links as link_service
 from tests.support import factories as f
-
-
-class FrozenClock:
-    """The time as the feedback plugin and core's workflow see it, moved by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, *args: int) -> datetime:
-        self.now = datetime(*args, tzinfo=UTC)
-        return self.now
+from tests.support.clock import FrozenClock
 
 
 @pytest.fixture

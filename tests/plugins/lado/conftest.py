@@ -10,6 +10,7 @@ import pytest
 from core.extensions import db
 from plugins.lado import referrals
 from tests.support import factories as f
+from tests.support.clock import FrozenClock
 
 CANARY_ROLE = "ZZCANARY-ROLE teaching assistant"
 CANARY_EMPLOYER = "ZZCANARY-EMPLOYER primary school"
@@ -19,14 +20,6 @@ CANARIES = (CANARY_ROLE, CANARY_EMPLOYER, CANARY_ADULT, "ZZCANARY")
 
 def leaks(text: str) -> list[str]:
     return [c for c in CANARIES if c in text]
-
-
-class FrozenClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ PATHS = {
     "/api/v1/multi-agency/audits/{reference}/tool",
     "/api/v1/multi-agency/audits/{reference}/returns",
     "/api/v1/multi-agency/audits/{reference}/cases/{code}/return",
+    "/api/v1/multi-agency/audits/{reference}/cases/{code}/return/reopen-request",
+    "/api/v1/multi-agency/audits/{reference}/cases/{code}/declaration",
 }
 
 

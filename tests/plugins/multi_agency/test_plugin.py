@@ -56,7 +56,7 @@ def _foreign_audit(world):
 def test_every_route_aimed_at_another_partnership_is_refused(app, world):
     audit, other = _foreign_audit(world)
     ids = {"audit_id": audit.id, "agency_id": other.id, "checkpoint_id": 1, "theme_id": 1,
-           "code": "SM-XXXX-X", "kind": "child", "fmt": "xlsx"}
+           "briefing_id": 1, "code": "SM-XXXX-X", "kind": "child", "fmt": "xlsx"}
     client = app.test_client()
     login_as(client, world.coordinator)
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("multi_agency.")]

@@ -10,34 +10,15 @@ from types import SimpleNamespace
 import pytest
 
 from core.extensions import db
+from tests.support.clock import freeze
 from tests.support.factories import make_team, make_user
-
-FROZEN_IN = (
-    "plugins.practice_week.clock.utcnow",
-    "core.workflow.engine.utcnow",
-    "core.workflow.sweep.utcnow",
-    "core.actions.settings.utcnow",
-)
-
-
-class FrozenClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, *args: int) -> datetime:
-        self.now = datetime(*args, tzinfo=UTC)
-        return self.now
 
 
 @pytest.fixture
 def frozen(monkeypatch):
-    clock = FrozenClock(datetime(2026, 9, 28, 9, 0, tzinfo=UTC))  # Monday 28 September 2026
-    for target in FROZEN_IN:
-        monkeypatch.setattr(target, clock)
-    return clock
+    """The plugin's clock and the workflow's, at Monday 28 September 2026."""
+    start = datetime(2026, 9, 28, 9, 0, tzinfo=UTC)
+    return freeze(monkeypatch, start, "plugins.practice_week.clock.utcnow")
 
 
 @pytest.fixture

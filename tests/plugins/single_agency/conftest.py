@@ -13,24 +13,10 @@ from core.cases.service import register_case
 from core.extensions import db
 from plugins.single_agency import cycles
 from tests.support import factories as f
+from tests.support.clock import FrozenClock
 
 CLOCKS = ("plugins.single_agency.clock.utcnow", "core.workflow.engine.utcnow",
           "core.workflow.sweep.utcnow", "core.actions.settings.utcnow")
-
-
-class FrozenClock:
-    """What the plugin, the workflow engine, the SLA sweep and the action tracker take to be
-    now."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, *args: int) -> datetime:
-        self.now = datetime(*args, tzinfo=UTC)
-        return self.now
 
 
 @pytest.fixture
