@@ -75,18 +75,22 @@ def _wipe() -> None:
 
 
 def _wipe_postgres(tables) -> None:
-    """TRUNCATE only the tables holding rows (truncating all ~110 costs half a second a test),
-    then restart the sequences the test used, so ids start at 1 again as on SQLite."""
+    """Empty only the tables holding rows (truncating all ~110 costs half a second a test, and
+    even a TRUNCATE of the dozen a test fills costs 0.3 s, where DELETE of their few rows
+    takes milliseconds), then restart the sequences the test used, so ids start at 1 again as
+    on SQLite."""
     # A connection a test left open in a transaction would block TRUNCATE forever.
     db.session.execute(text(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     probe = " UNION ALL ".join(
         f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
-    holding = list(db.session.scalars(text(probe)))
-    if holding:
-        names = ", ".join(f'"{name}"' for name in holding)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    holding = set(db.session.scalars(text(probe)))
+    if "access_log" in holding:  # append-only: its trigger refuses DELETE, not TRUNCATE
+        db.session.execute(text('TRUNCATE "access_log"'))
+    for table in tables:  # children first; DELETE of a few rows beats TRUNCATE's file work
+        if table.name in holding and table.name != "access_log":
+            db.session.execute(table.delete())
     used = db.session.scalars(text(
         "SELECT sequencename FROM pg_sequences "
         "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
