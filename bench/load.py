@@ -23,6 +23,7 @@ import csv
 import json
 import logging
 import os
+import re
 import secrets
 import signal
 import socket
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -224,6 +226,14 @@ def _worker_peak_rss_mb(server: subprocess.Popen) -> list[float]:
     return peaks
 
 
+def _server_errors(log_path: Path) -> dict[str, int]:
+    """What the app's error handler logged (endpoint and exception type; never a body), so a
+    500 under load says where it came from."""
+    found = re.findall(r"unhandled error ref=\S+ (endpoint=\S+ type=\S+)",
+                       log_path.read_text(errors="replace"))
+    return dict(Counter(found))
+
+
 def measure(server_url: str) -> dict:
     with postgres(server_url) as database_url, tempfile.TemporaryDirectory() as folder:
         env = _server_env(database_url, folder)
@@ -234,12 +244,14 @@ def measure(server_url: str) -> dict:
             api = _summary(_locust("ApiUser", host, plan_path, 20, folder)["Aggregated"])
             pages = _locust("PageUser", host, plan_path, USERS, folder)
             rss = _worker_peak_rss_mb(server)
+        errors = _server_errors(Path(folder) / "gunicorn.log")
     return {
         "ceiling_rps": ceiling["rps"], "api_return_rps": api["rps"],
         "api_vs_ceiling": round(api["rps"] / ceiling["rps"], 2) if ceiling["rps"] else None,
         "api_return": api,
         "pages": {name: _summary(row) for name, row in pages.items() if name != "Aggregated"},
         "signed_in_sessions": USERS, "seconds_each": SECONDS, "peak_rss_mb": rss,
+        "server_errors": errors,
         "targets": "api_vs_ceiling >= 0.25; page p95_ms < 150; peak_rss_mb < 150",
     }
 

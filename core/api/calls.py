@@ -21,16 +21,18 @@ logger = logging.getLogger("partnership_audit.api")
 
 
 def record_call(token, status: int) -> None:
-    row = {"at": utcnow(), "token_id": getattr(token, "id", None),
-           "user_id": getattr(token, "user_id", None),
-           "agency_id": getattr(token, "agency_id", None), "method": request.method,
-           "endpoint": (request.endpoint or "unknown")[:120], "status": status}
     # A refused call keeps none of its writes; a successful one has committed its own already.
-    # Either way the session holds no write lock when the log row is written (SQLite).
+    # Either way the session holds no write lock when the log row is written (SQLite). This
+    # comes before reading the token: after a failed flush (two saves racing) the session
+    # refuses to load anything until it is rolled back.
     if status >= 400:
         db.session.rollback()
     else:
         db.session.commit()
+    row = {"at": utcnow(), "token_id": getattr(token, "id", None),
+           "user_id": getattr(token, "user_id", None),
+           "agency_id": getattr(token, "agency_id", None), "method": request.method,
+           "endpoint": (request.endpoint or "unknown")[:120], "status": status}
     try:
         with db.engine.begin() as conn:
             conn.execute(insert(ApiCall), [row])

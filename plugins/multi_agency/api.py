@@ -105,6 +105,7 @@ def _answered(thing: str, renamed: dict[str, str] | None = None,
     except Refused as exc:
         abort(exc.status, exc.message)
     except StaleDataError:
+        db.session.rollback()  # the failed flush leaves the session unusable until then
         abort(409, _saved_at_once(thing))
     except Invalid as exc:
         names = renamed or {}

@@ -87,3 +87,28 @@ def test_two_first_declarations_at_once_one_wins_and_the_other_gets_409(ma, toke
                               for n in range(2)])
     assert [status for status, _ in answers] == [201, 409], answers
     assert _count(MultiAgencyDeclaration) == 1
+
+
+def test_two_updates_at_once_one_wins_and_the_other_gets_409_and_is_logged(ma, tokens,
+                                                                          monkeypatch):
+    """Both read version 1; the second UPDATE finds it moved on (a stale flush). The loser's
+    session must be rolled back before the call log reads the token, or the answer is 500."""
+    from core.api.models import ApiCall
+
+    audit = plan(ma)
+    for lead in (ma.lead_a, ma.lead_b, ma.lead_h):
+        for selected, _agency in group.cases_of_auditor(audit, lead):
+            group.declare(audit, selected, lead, False)
+    lifecycle.open_audit(audit, ma.coordinator)
+    db.session.commit()
+    path = f"/api/v1/multi-agency/audits/{audit.reference}/cases/{audit.cases[1].code}/return"
+    first = current_app.test_client().post(path, json={"evidence": "first"},
+                                           headers=bearer(tokens.lead_b, key="u-0"))
+    assert first.status_code == 201
+    _meet_first(monkeypatch, returns, "check")  # both loaded the return at the same version
+    answers = _at_once(path, [({"evidence": f"update {n}"}, bearer(tokens.lead_b, key=f"u-{n}"))
+                              for n in (1, 2)])
+    assert [status for status, _ in answers] == [200, 409], answers
+    db.session.rollback()
+    logged = db.session.scalars(select(ApiCall.status).order_by(ApiCall.id)).all()
+    assert sorted(logged) == [200, 201, 409]
