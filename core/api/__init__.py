@@ -54,6 +54,7 @@ def _mount(api: PlatformApi, blueprint: Any) -> None:
 def _forget_token() -> None:
     """A token authenticates one request only (even where an app context outlives it)."""
     g.pop("api_token", None)
+    g.pop("api_token_seen", None)
 
 
 def _log_call(response):
@@ -61,7 +62,7 @@ def _log_call(response):
     if is_api_request() and request.endpoint != "api_docs.openapi":
         from core.api.calls import record_call
 
-        record_call(getattr(g, "api_token", None), response.status_code)
+        record_call(g.get("api_token"), response.status_code, g.get("api_token_seen"))
     return response
 
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from flask import abort, current_app, g, request
 from werkzeug.exceptions import Unauthorized
 
+from core.api.calls import seen
 from core.api.models import ApiToken
 from core.api.tokens import TokenInvalid, token_id_of, verify
 from core.extensions import db, limiter
@@ -46,6 +47,7 @@ def authenticate() -> ApiToken:
         raise Unauthorized(
             "The API token is not valid: it may have expired or been revoked.") from None
     g.api_token = token
+    g.api_token_seen = seen(token)  # for the call log, after the view's commit expires it
     g._login_user = token.user  # Flask-Login's per-request user; the session is not read
     return token
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.api.models import ApiToken
 from core.extensions import db
@@ -48,10 +49,16 @@ def token_id_of(text: str) -> str | None:
     return token_id if token_id and secret else None
 
 
+# Every call reads the token's person, their memberships (the permission check and the agency
+# check below) and the token's agency (the scope of every query): one round trip, not four.
+_WITH_CALLER = (joinedload(ApiToken.user).joinedload(User.memberships),
+                joinedload(ApiToken.agency))
+
+
 def verify(text: str) -> ApiToken:
     """The live token that `text` presents, or TokenInvalid."""
     token_id = token_id_of(text)
-    token = db.session.get(ApiToken, token_id) if token_id else None
+    token = db.session.get(ApiToken, token_id, options=_WITH_CALLER) if token_id else None
     secret = text[len(PREFIX) + len(token_id or "") + 1:]
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
         raise TokenInvalid

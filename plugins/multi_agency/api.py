@@ -18,12 +18,14 @@ from flask import abort
 from flask_smorest import abort as problem_abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.toolkit import (
     GRADES,
     NOT_APPLICABLE,
     ApiBlueprint,
+    Case,
     api_permission_required,
     current_api_agency,
     current_api_token,
@@ -36,6 +38,7 @@ from plugins.multi_agency.answers import ReturnInput
 from plugins.multi_agency.group import auditor_for, blocked_reason, declaration_of, declare
 from plugins.multi_agency.models import (
     MultiAgencyAudit,
+    MultiAgencyCase,
     MultiAgencyDeclaration,
     MultiAgencyParticipant,
     MultiAgencyReturn,
@@ -53,7 +56,6 @@ from plugins.multi_agency.schemas import (
     ReturnOut,
     ReturnStatusOut,
 )
-from plugins.multi_agency.selection import audit_case
 from plugins.multi_agency.toolset import current_tools, tools_of
 
 bp = ApiBlueprint("multi_agency_api", __name__, url_prefix="/multi-agency",
@@ -76,15 +78,24 @@ def _my_audits() -> list[MultiAgencyAudit]:
 
 
 def _audit(reference: str) -> MultiAgencyAudit:
-    audit = db.session.scalar(select(MultiAgencyAudit).where(
-        MultiAgencyAudit.reference == reference))
+    """The audit with its participants in one round trip: every call checks the token's agency
+    takes part, and the return's rules look up its auditor there again."""
+    audit = db.session.scalars(
+        select(MultiAgencyAudit).where(MultiAgencyAudit.reference == reference)
+        .options(joinedload(MultiAgencyAudit.participants))).unique().first()
     if audit is None or audit.participant(current_api_agency().id) is None:
         abort(404)
     return audit
 
 
-def _case(audit: MultiAgencyAudit, code: str):
-    found = audit_case(audit, code)
+def _case(audit: MultiAgencyAudit, code: str) -> MultiAgencyCase:
+    """The audit's case with this code (as `selection.audit_case`), found by one query with its
+    case row rather than by loading the audit's cases and each one's case row in turn."""
+    found = db.session.scalars(
+        select(MultiAgencyCase).join(MultiAgencyCase.case)
+        .where(MultiAgencyCase.audit_id == audit.id, Case.code == code)
+        .options(contains_eager(MultiAgencyCase.case))
+        .order_by(MultiAgencyCase.id).limit(1)).first()
     if found is None:
         abort(404)
     return found
@@ -214,7 +225,9 @@ def write_return(data: dict, reference: str, code: str):
     for item in data["withheld"]:
         record_withheld(selected.case, agency, item["basis"], item["decided_by"],
                         audit.reference, user)
-    return _return_out(audit, ret), 201 if created else 200
+    # save_return has loaded the return's tool versions (they were its own, or the current ones
+    # it was started on), so the answer need not look them up again.
+    return _return_out(audit, ret, tools_loaded=True), 201 if created else 200
 
 
 def _nested(errors: dict[str, str]) -> dict[str, Any]:
@@ -229,8 +242,9 @@ def _nested(errors: dict[str, str]) -> dict[str, Any]:
     return nested
 
 
-def _return_out(audit: MultiAgencyAudit, ret) -> dict[str, Any]:
-    tools_of(ret)  # the versions it was started on must still load
+def _return_out(audit: MultiAgencyAudit, ret, tools_loaded: bool = False) -> dict[str, Any]:
+    if not tools_loaded:
+        tools_of(ret)  # the versions it was started on must still load
     withheld = withheld_records(ret.audit_case.case, ret.agency_id, audit.reference)
     return {"audit": audit.reference, "case": ret.audit_case.code, "agency": ret.agency.name,
             "status": status_of(ret), "no_involvement": ret.no_involvement,

@@ -25,7 +25,7 @@ from plugins.multi_agency.group import auditor_for, blocked_reason
 from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase, MultiAgencyReturn
 from plugins.multi_agency.problems import Invalid, Refused, text
 from plugins.multi_agency.programme import require_status
-from plugins.multi_agency.toolset import current_tools, tools_of
+from plugins.multi_agency.toolset import AgencyTools, current_tools, tools_of
 
 SUBJECT = "multi_agency.return"
 MIN_REASON = 10
@@ -46,9 +46,9 @@ def status_of(ret: MultiAgencyReturn | None) -> str:
     return ret.status
 
 
-def _start(audit_case: MultiAgencyCase, agency_id: int, user: User) -> MultiAgencyReturn:
-    participant = audit_case.audit.participant(agency_id)
-    tools = current_tools(participant.agency.type)
+def _start(audit_case: MultiAgencyCase, agency_id: int, user: User,
+           tools: AgencyTools) -> MultiAgencyReturn:
+    """A new draft on `tools`, the current versions the save has just checked against."""
     ret = MultiAgencyReturn(
         audit_case_id=audit_case.id, audit_case=audit_case, agency_id=agency_id,
         status="draft", core_tool_version=tools.core.version,
@@ -90,7 +90,7 @@ def save_return(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, agency_id:
     if errors:
         raise Invalid(errors)
     created = ret is None
-    ret = ret or _start(audit_case, agency_id, user)
+    ret = ret or _start(audit_case, agency_id, user, tools)
     for name, value in checked.values.items():
         setattr(ret, name, value)
     ret.updated_by_id, ret.updated_at = user.id, utcnow()

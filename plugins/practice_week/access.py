@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core.toolkit import (
     MANAGEMENT_LINE,
+    Agency,
     Membership,
     User,
     can,
@@ -25,7 +26,7 @@ from core.toolkit import (
     visible_agencies,
 )
 from plugins.practice_week.models import Observation, PracticeWeek
-from plugins.practice_week.permissions import OVERSEE, PLAN, VIEW
+from plugins.practice_week.permissions import OVERSEE, PLAN, REQUEST, VIEW
 
 CHAIN_LIMIT = 8  # how far up the line management chain to look
 
@@ -138,6 +139,28 @@ def development_file(practitioner_id: int) -> tuple[User, list[Observation]]:
                Observation.agency_id.in_(agencies))
         .order_by(Observation.starts_at.desc(), Observation.id.desc()))
     return practitioner, [o for o in rows if may_read(o, user)]
+
+
+def document_agencies(practitioner_id: int, user: Any = None) -> set[int]:
+    """The councils in which the person may add or remove documents on the file.
+
+    The practitioner keeps their own file; of its other readers, those who may arrange the
+    practitioner's observations (line management and the QA team, `REQUEST`) add to it too.
+    A reader without that standing downloads only."""
+    user = me() if user is None else user
+    agencies = file_agencies(practitioner_id, user)
+    if user.id == practitioner_id or not agencies:
+        return agencies
+    arranging = {a.id for a in db.session.scalars(visible_agencies(REQUEST, user))}
+    return agencies & arranging
+
+
+def partnerships_of(agency_ids: set[int]) -> set[int]:
+    """The partnerships of these councils: a file's documents are kept under them."""
+    if not agency_ids:
+        return set()
+    agencies = db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))
+    return {p.id for a in agencies for p in a.partnerships}
 
 
 def find_week(week_id: int, permission: str = VIEW) -> PracticeWeek:

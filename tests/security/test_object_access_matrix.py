@@ -90,6 +90,9 @@ FINER: dict[str, tuple[str, str | None]] = {
     "practice_week.development_file_page": (
         "a development file is open to the practitioner, their line management and the "
         "council's QA team (practice_week.oversee)", "practice_week.oversee"),
+    "practice_week.document_file": (
+        "a development file's documents are open to the file's readers only",
+        "practice_week.oversee"),
     "practice_week.consent": ("only the observed practitioner gives consent", None),
     "practice_week.record": ("only the observer records the observation", None),
     "practice_week.reflect": ("only the observed practitioner reflects", None),
@@ -142,11 +145,16 @@ class Objects:
         return store(self.case, "minutes.pdf", io.BytesIO(b"%PDF-1.4 matrix"), self.w.tm_a)
 
     def discard_files(self) -> None:
-        """Take the stored file off disk again (the database is wiped after the test)."""
-        if "attachment" in self.__dict__:
-            from core.cases.attachments import discard
+        """Take the stored files off disk again (the database is wiped after the test)."""
+        from core.cases.attachments import discard
+        from core.documents.service import discard_document
 
+        if "attachment" in self.__dict__:
             discard(self.attachment)
+        if "ma_briefing" in self.__dict__ and self.ma_briefing.document is not None:
+            discard_document(self.ma_briefing.document)
+        if "pw_document" in self.__dict__:
+            discard_document(self.pw_document)
 
     @cached_property
     def plan(self):
@@ -401,6 +409,16 @@ class Objects:
                 "on-day": str(on.day), "on-month": str(on.month), "on-year": str(on.year)}
         return schedule.schedule(self.w.a.id, self.w.p1.id, self.week, form, self.qa_a)
 
+    @cached_property
+    def pw_document(self):
+        from plugins.practice_week import documents
+
+        note = SimpleNamespace(filename="note.pdf", stream=io.BytesIO(b"%PDF-1.7 matrix note"))
+        document = documents.add_document(self.w.practitioner_a.id, self.w.p1.id, note,
+                                          self.w.practitioner_a)
+        db.session.flush()
+        return document
+
     # --- feedback -------------------------------------------------------------------------
 
     @cached_property
@@ -471,6 +489,7 @@ ARGUMENTS: dict[tuple[str, str], Filler] = {
     ("practice_week", "week_id"): _id("week"),
     ("practice_week", "observation_id"): _id("observation"),
     ("practice_week", "user_id"): lambda o: (o.w.practitioner_a.id, o.w.practitioner_a),
+    ("practice_week", "document_id"): lambda o: (o.pw_document.id, o.w.practitioner_a),
     ("feedback", "response_id"): _id("feedback_response"),
     ("feedback", "alert_id"): _id("feedback_alert"),
 }
