@@ -15,15 +15,13 @@ from core.cases import attachments as files
 from core.cases.models import Attachment
 from core.cases.sealed_files import FileDamaged, read_all, write_sealed
 from core.extensions import db
+from tests.support.files import own_instance, stored_files  # noqa: F401
 
 EVIDENCE = b"ZZCANARY-EVIDENCE "
 PDF = b"%PDF-1.7\n" + EVIDENCE * 8000 + b"\n%%EOF\n"  # about 140 KiB: several chunks
 
 
-@pytest.fixture(autouse=True)
-def own_instance(app, tmp_path, monkeypatch):
-    """Files go to this test's own folder, so a test sees only what it stored."""
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+pytestmark = pytest.mark.usefixtures("own_instance")
 
 
 def docx() -> bytes:
@@ -37,11 +35,6 @@ def docx() -> bytes:
 def send(client, case, content: bytes, name: str):
     return client.post(f"/cases/{case.code}/attachments", content_type="multipart/form-data",
                        data={"file": (io.BytesIO(content), name)})
-
-
-def stored_files(app) -> list[Path]:
-    folder = Path(app.instance_path)
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
 def only_attachment() -> Attachment:

@@ -20,12 +20,9 @@ from core.timeutil import utcnow
 from tests.core.cases.conftest import attributes, identity
 from tests.core.cases.test_import import csv_bytes, row
 from tests.support.factories import make_user
+from tests.support.files import own_instance  # noqa: F401
 
-
-@pytest.fixture(autouse=True)
-def own_instance(app, tmp_path, monkeypatch):
-    """Held files go to this test's own folder, so tests see only their own files."""
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+pytestmark = pytest.mark.usefixtures("own_instance")
 
 
 def upload(client, data: bytes, **form):

@@ -20,15 +20,14 @@ from core.cases.service import register_case
 from core.extensions import db
 from tests.core.cases.conftest import attributes, identity
 from tests.fixtures.plugins.example.views import Note
+from tests.support.files import own_instance  # noqa: F401
 
 CLOSED = datetime(2022, 1, 10, 12, 0, tzinfo=UTC)
 DUE_DAY = datetime(2025, 1, 11, 12, 0, tzinfo=UTC)  # closed + 3 years + 1 day
 PDF = b"%PDF-1.7\n" + b"ZZCANARY-EVIDENCE " * 5000
 
 
-@pytest.fixture(autouse=True)
-def own_instance(app, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+pytestmark = pytest.mark.usefixtures("own_instance")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ oversized file keeps nothing, and removing it shreds it."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,19 +13,12 @@ from core.accesslog.models import AccessLogEntry
 from core.documents.models import Document
 from core.extensions import db
 from plugins.multi_agency.models import MultiAgencyBriefing
+from tests.support.files import own_instance, stored_files  # noqa: F401
 
 PACK = b"%PDF-1.7\n" + b"ZZBRIEFING-PACK " * 9000 + b"\n%%EOF\n"  # ~140 KiB: several chunks
 
 
-@pytest.fixture(autouse=True)
-def own_instance(app, tmp_path, monkeypatch):
-    """Files go to this test's own folder, so a test sees only what it stored."""
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
-
-
-def stored_files(app) -> list[Path]:
-    folder = Path(app.instance_path)
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+pytestmark = pytest.mark.usefixtures("own_instance")
 
 
 def attach(client, audit, content: bytes, name: str, **fields):

@@ -5,7 +5,6 @@ else can, a refused or oversized file keeps nothing, and removing one shreds it.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,20 +13,13 @@ from core.accesslog.models import AccessLogEntry
 from core.documents.models import Document
 from core.extensions import db
 from tests.support.factories import make_user
+from tests.support.files import own_instance, stored_files  # noqa: F401
 
 NOTE = b"%PDF-1.7\n" + b"ZZSUPERVISION-NOTE " * 8000 + b"\n%%EOF\n"  # ~150 KiB: several chunks
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def own_instance(app, tmp_path, monkeypatch):
-    """Files go to this test's own folder, so a test sees only what it stored."""
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
-
-
-def stored_files(app) -> list[Path]:
-    folder = Path(app.instance_path)
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+pytestmark = pytest.mark.usefixtures("own_instance")
 
 
 def url(user) -> str:
