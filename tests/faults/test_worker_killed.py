@@ -94,6 +94,35 @@ def test_a_job_whose_worker_is_killed_is_retried_and_tells_the_person_once(app, 
     assert _told(person) == (1, 1)
 
 
+@pytest.mark.redis
+def test_a_job_whose_work_horse_alone_is_killed_is_failed_and_tells_nobody(app, rq_env):
+    """The kernel's OOM killer takes the horse, the worker lives on and reports it: the record
+    says failed (not "running" for ever), the half-done writes are gone, and the relay leaves
+    it alone: a job that ran out of memory once would do so again."""
+    person = f.make_user("platform_admin", email="oom@example.test")
+    code = f"{rq_env.queue}-oom"
+    job = enqueue("faults.tell_then_wait", user_id=person.id, code=code)
+    db.session.commit()
+
+    worker = start_worker(app, rq_env, f"{rq_env.queue}_survivor")
+    try:
+        os.kill(_wait_for(rq_env.conn, faults_plugin.pid_key(code)), signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while _record(job.id).status == "running" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert worker.poll() is None, "the worker itself must survive its horse"
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+
+    failed = _record(job.id)
+    assert (failed.status, failed.error_type) == ("failed", "WorkHorseKilled")
+    assert failed.finished_at is not None
+    assert _told(person) == (0, 0)
+    assert relay(utcnow() + LATER) == 0
+    assert _record(job.id).status == "failed"
+
+
 def test_a_run_overtaken_by_a_retry_cannot_commit_its_writes(app):
     """In-process: while the job runs, the relay puts it back and a retry claims it (attempt
     2). The first run's notification and email are rolled back with its "finished" mark."""
