@@ -55,13 +55,19 @@ from plugins.multi_agency.schemas import (
     ReturnIn,
     ReturnOut,
     ReturnStatusOut,
+    ToolQuery,
 )
-from plugins.multi_agency.toolset import current_tools, tools_of
+from plugins.multi_agency.toolset import CORE_TOOL, current_tools, tools_of
+from plugins.multi_agency.visibility import may_read_case_return
 
 bp = ApiBlueprint("multi_agency_api", __name__, url_prefix="/multi-agency",
                   description="Multi-agency audits: your agency's coded cases and returns")
-LISTED = ("open", "consultation", "reported")
+LISTED = ("planning", "open", "consultation", "reported")
 NOT_YOURS = "You are not this agency's auditor for this case."
+STAGE_BLOCKS = {"planning": "The audit is not open for returns yet; declare now whether you "
+                            "had any casework involvement with the case."}
+CONFLICTED = ("You declared a conflict of interest on this case, so you cannot read its "
+              "returns before the consultation meeting.")
 
 
 def _saved_at_once(thing: str) -> str:
@@ -141,7 +147,7 @@ def cases():
 def _assigned(audit: MultiAgencyAudit, selected, agency, user) -> dict[str, Any]:
     ret = return_of(selected, agency.id)
     blocked = blocked_reason(selected, agency.id, user) if audit.status == "open" else \
-        "The audit is no longer taking returns."
+        STAGE_BLOCKS.get(audit.status, "The audit is no longer taking returns.")
     return {"audit": audit.reference, "audit_title": audit.title, "audit_status": audit.status,
             "theme": audit.theme, "case": selected.code, "cohort": selected.case.cohort,
             "age_band": selected.case.age_band,
@@ -151,11 +157,17 @@ def _assigned(audit: MultiAgencyAudit, selected, agency, user) -> dict[str, Any]
 
 @bp.get("/audits/<reference>/tool")
 @api_permission_required(RETURN)
+@bp.arguments(ToolQuery, location="query")
 @bp.response(200, AgencyToolOut)
-def tool(reference: str):
-    """The tool your agency completes: the shared core, and your agency's section."""
+def tool(query: dict, reference: str):
+    """The tool your agency completes: the shared core, and your agency's section.
+
+    A return keeps the versions it was started on; pass `case` to get those for your return
+    on that case (published versions can change while an audit runs).
+    """
     audit, agency = _audit(reference), current_api_agency()
-    tools = current_tools(agency.type)
+    ret = return_of(_case(audit, query["case"]), agency.id) if query["case"] else None
+    tools = tools_of(ret) if ret is not None else current_tools(agency.type)
     return {"audit": audit.reference, "agency": agency.name, "core": _tool(tools.core),
             "section": _tool(tools.section) if tools.section else None,
             "grades": [g.value for g in GRADES] + [NOT_APPLICABLE],
@@ -196,8 +208,10 @@ def statuses(reference: str):
 def read_return(reference: str, code: str):
     """Your agency's return for one case (404 until it is started)."""
     audit = _audit(reference)
-    selected = _case(audit, code)
-    ret = return_of(selected, current_api_agency().id)
+    selected, agency = _case(audit, code), current_api_agency()
+    if not may_read_case_return(audit, selected, agency.id, current_api_token().user):
+        abort(403, CONFLICTED)
+    ret = return_of(selected, agency.id)
     if ret is None:
         abort(404)
     return _return_out(audit, ret)
@@ -222,12 +236,25 @@ def write_return(data: dict, reference: str, code: str):
     with _answered("return", winner=lambda: return_of(selected, agency.id)):
         ret, created = save_return(audit, selected, agency.id, user, ReturnInput(**given),
                                    submit=data["submit"], seen_version=data["version"])
-    for item in data["withheld"]:
-        record_withheld(selected.case, agency, item["basis"], item["decided_by"],
-                        audit.reference, user)
+    _record_new_withheld(selected, agency, data["withheld"], audit.reference, user)
     # save_return has loaded the return's tool versions (they were its own, or the current ones
     # it was started on), so the answer need not look them up again.
     return _return_out(audit, ret, tools_loaded=True), 201 if created else 200
+
+
+def _record_new_withheld(selected: MultiAgencyCase, agency, items: list[dict], context: str,
+                         user) -> None:
+    """Record each withheld-information fact not already on record: partner systems resend
+    the whole return on every update, and a fact is recorded once."""
+    if not items:
+        return
+    known = {(r.basis, r.decided_by)
+             for r in withheld_records(selected.case, agency.id, context)}
+    for item in items:
+        fact = (item["basis"], item["decided_by"].strip())
+        if fact not in known:
+            record_withheld(selected.case, agency, *fact, context, user)
+            known.add(fact)
 
 
 def _nested(errors: dict[str, str]) -> dict[str, Any]:
@@ -254,7 +281,14 @@ def _return_out(audit: MultiAgencyAudit, ret, tools_loaded: bool = False) -> dic
             "what_worked": ret.what_worked, "what_did_not": ret.what_did_not,
             "withheld": withheld, "updated_at": ret.updated_at,
             "submitted_at": ret.submitted_at, "reopen_request": _reopen_request(ret),
-            "version": ret.version}
+            "version": ret.version, "tool_versions": _tool_versions(ret)}
+
+
+def _tool_versions(ret: MultiAgencyReturn) -> dict[str, int]:
+    versions = {CORE_TOOL: ret.core_tool_version}
+    if ret.section_tool_key:
+        versions[ret.section_tool_key] = ret.section_tool_version
+    return versions
 
 
 def _reopen_request(ret: MultiAgencyReturn | None) -> dict[str, Any] | None:

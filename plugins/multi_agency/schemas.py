@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from core.toolkit import GRADES, NOT_APPLICABLE, WITHHELD_BASES
 
@@ -62,9 +62,17 @@ class AgencyToolOut(Schema):
     overall_rule = fields.String()
 
 
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Enter the role or title of the person who decided.")
+
+
 class WithheldIn(Schema):
+    """A fact recorded once: sending the same basis and decider again records nothing new."""
+
     basis = fields.String(required=True, validate=validate.OneOf(list(WITHHELD_BASES)))
-    decided_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    decided_by = fields.String(required=True,
+                               validate=[validate.Length(min=1, max=200), _not_blank])
 
 
 class WithheldOut(Schema):
@@ -130,6 +138,15 @@ class ReturnOut(Schema):
     reopen_request = fields.Nested(ReopenRequestOut, allow_none=True, metadata={
         "description": "Your pending request to reopen the submitted return, if any"})
     version = fields.Integer(allow_none=True)
+    tool_versions = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "The tool versions the return was started on (tool key: version); "
+                       "fetch them with the tool endpoint's `case` parameter"})
+
+
+class ToolQuery(Schema):
+    case = fields.String(load_default=None, validate=validate.Length(min=1, max=40), metadata={
+        "description": "A case code: the tool versions your agency's return on it was started "
+                       "on (the current versions if it is not started)"})
 
 
 class ReturnStatusOut(Schema):

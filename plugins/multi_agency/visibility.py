@@ -2,7 +2,9 @@
 
 - Audits: the partnership's coordinator, and people of the agencies taking part (scoped SQL).
 - Returns: before the consultation meeting an agency sees only its own; afterwards everyone
-  in the audit sees every agency's return. The coordinator always sees them all.
+  in the audit sees every agency's return. The coordinator always sees them all. Someone who
+  declared a conflict of interest on a case reads no return on it before the meeting: their
+  view must not shape the substitute's.
 - Identity: never here. Only core's reveal (coordinator, or an auditor's open assignment).
 """
 
@@ -11,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from core.toolkit import can, current_user, db, require, scoped
-from plugins.multi_agency.models import MultiAgencyAudit
+from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase, MultiAgencyDeclaration
 from plugins.multi_agency.permissions import MANAGE, RETURN, VIEW
 
 
@@ -49,6 +51,26 @@ def may_see_return(audit: MultiAgencyAudit, agency_id: int, user: Any = None) ->
     if not in_audit:
         return False
     return agency_id in own_agency_ids(user) or audit.consultation_held
+
+
+def conflicted(audit_case: MultiAgencyCase, user: Any) -> bool:
+    """Whether `user` declared casework involvement with this case."""
+    if getattr(user, "id", None) is None:
+        return False
+    return bool(db.session.scalar(select(MultiAgencyDeclaration.conflict).where(
+        MultiAgencyDeclaration.audit_case_id == audit_case.id,
+        MultiAgencyDeclaration.user_id == user.id)))
+
+
+def may_read_case_return(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, agency_id: int,
+                         user: Any = None) -> bool:
+    """`may_see_return` for one case: a conflicted auditor reads none of it before the meeting."""
+    user = current_user if user is None else user
+    if not may_see_return(audit, agency_id, user):
+        return False
+    if audit.consultation_held or manages(audit, user):
+        return True
+    return not conflicted(audit_case, user)
 
 
 def visible_agency_ids(audit: MultiAgencyAudit, user: Any = None) -> list[int]:

@@ -14,7 +14,13 @@ from plugins.multi_agency.models import MultiAgencyCase
 from plugins.multi_agency.permissions import MANAGE, VIEW
 from plugins.multi_agency.progress import cell_for
 from plugins.multi_agency.views.common import attempt, bp, form_int, form_text, me
-from plugins.multi_agency.visibility import find_audit, manages, visible_agency_ids
+from plugins.multi_agency.visibility import (
+    conflicted,
+    find_audit,
+    manages,
+    may_read_case_return,
+    visible_agency_ids,
+)
 from plugins.multi_agency.voice import KINDS, may_read, may_record, voice_of
 
 
@@ -61,7 +67,8 @@ def case(audit_id: int, code: str):
     audit = find_audit(audit_id)
     selected = find_audit_case(audit, code)
     user = me()
-    shown = visible_agency_ids(audit, user)
+    shown = [a for a in visible_agency_ids(audit, user)
+             if may_read_case_return(audit, selected, a, user)]
     returns = [(p, cell_for(selected, p.agency_id),
                 blocked_reason(selected, p.agency_id, user) is None)
                for p in audit.participants if p.agency_id in shown]
@@ -72,7 +79,8 @@ def case(audit_id: int, code: str):
         voices=voices, finding=finding_of(selected), grade_label=grade_label,
         may_reveal=may_reveal(user, selected.case), manages=manages(audit),
         panels=case_panels(selected.case, asking="multi_agency"),
-        hidden=len(audit.participants) - len(shown))
+        hidden=len(audit.participants) - len(shown),
+        conflicted=not audit.consultation_held and conflicted(selected, user))
 
 
 def audit_case_or_404(audit_id: int, code: str, permission: str = VIEW):

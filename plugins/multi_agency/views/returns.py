@@ -23,7 +23,7 @@ from plugins.multi_agency.progress import progress_of
 from plugins.multi_agency.toolset import current_tools, tools_of
 from plugins.multi_agency.views.cases import audit_case_or_404
 from plugins.multi_agency.views.common import attempt, bp, form_int, form_text, me
-from plugins.multi_agency.visibility import find_audit, manages, may_see_return
+from plugins.multi_agency.visibility import find_audit, manages, may_read_case_return
 
 
 def _participant(audit, agency_id: int):
@@ -83,7 +83,7 @@ def _target(audit, selected, agency_id: int) -> str:
 def agency_return(audit_id: int, code: str, agency_id: int):
     audit, selected = audit_case_or_404(audit_id, code)
     participant = _participant(audit, agency_id)
-    if not may_see_return(audit, agency_id):
+    if not may_read_case_return(audit, selected, agency_id):
         abort(404)
     return _page(audit, selected, participant)
 
