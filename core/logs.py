@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
+from core.timeutil import iso_utc
+
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 LOGGER = "partnership_audit"
 
@@ -33,7 +35,8 @@ class RequestIdFilter(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"at": datetime.fromtimestamp(record.created, UTC).isoformat(),
+        at = iso_utc(datetime.fromtimestamp(record.created, UTC))
+        entry = {"at": at,
                  "level": record.levelname, "logger": record.name,
                  "request_id": getattr(record, "request_id", "-"),
                  "message": record.getMessage()}

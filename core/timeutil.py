@@ -16,6 +16,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def iso_utc(value: datetime) -> str:
+    """An aware time as ISO 8601 in UTC ending in `Z`, as log lines carry it."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def to_london(value: datetime | None) -> datetime | None:
     if value is None:
         return None

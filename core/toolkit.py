@@ -29,7 +29,7 @@ from core.cases.attachments import AttachmentRefused as DocumentRefused
 from core.cases.attachments import AttachmentTooLarge as DocumentTooLarge
 from core.cases.attachments import max_bytes as document_max_bytes
 from core.cases.attributes import COHORTS
-from core.cases.models import Case
+from core.cases.models import Case, DestructionRecord
 from core.cases.reveal import REASONS as REVEAL_REASONS
 from core.cases.reveal import may_reveal
 from core.cases.reveal import reason_errors as reveal_reason_errors
@@ -199,6 +199,7 @@ __all__ = [
     "DashboardCard",
     "DecryptionFailed",
     "Delay",
+    "DestructionRecord",
     "Document",
     "DocumentRefused",
     "DocumentTooLarge",

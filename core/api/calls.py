@@ -17,7 +17,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.api.models import ApiCall, ApiToken
 from core.extensions import db
-from core.timeutil import utcnow
+from core.timeutil import iso_utc, utcnow
 
 logger = logging.getLogger("partnership_audit.api")
 
@@ -64,4 +64,4 @@ def record_call(token, status: int, known: dict[str, Any] | None = None) -> None
     except (OperationalError, InterfaceError) as exc:
         # The database is down (the call is answered 503): the log line is the only trace.
         logger.warning("api_call row not written (%s)", type(exc).__name__)
-    logger.info(json.dumps({**row, "at": row["at"].isoformat().replace("+00:00", "Z")}))
+    logger.info(json.dumps({**row, "at": iso_utc(row["at"])}))

@@ -17,6 +17,7 @@ from core.cases.importer import MAX_BYTES, check_file, write_cases
 from core.cases.models import Case
 from core.extensions import db
 from core.identity.models import Agency, Partnership
+from core.jobs.single_runner import AlreadyRunning
 from core.timeutil import format_london
 
 cases_cli = AppGroup("cases", help="Import cases, run retention, place legal holds.")
@@ -94,7 +95,10 @@ def retention_run(dry_run: bool) -> None:
                        f"{_day(retention.due_at(case, years[case.partnership_id]))}")
         click.echo(f"{len(due)} case(s) would be destroyed. Nothing was changed (dry run).")
         return
-    result = retention.run_retention()
+    try:
+        result = retention.run_retention()
+    except AlreadyRunning as exc:
+        raise click.ClickException(str(exc)) from None
     for code in result.destroyed:
         click.echo(f"destroyed {code}")
     for code in result.failed:

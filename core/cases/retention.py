@@ -31,8 +31,10 @@ from core.cases.models import (
     DestructionRecord,
     RetentionSetting,
 )
+from core.documents.service import sweep_removed
 from core.extensions import db
 from core.identity.models import Partnership
+from core.jobs.single_runner import AlreadyRunning, single_runner
 
 logger = logging.getLogger("partnership_audit.retention")
 DEFAULT_YEARS = 3
@@ -168,8 +170,15 @@ class RunResult:
 
 
 def run_retention(now: datetime | None = None) -> RunResult:
-    """Destroy everything due, one case per transaction. Idempotent: a rerun finds nothing."""
-    now = now or timeutil.utcnow()
+    """Destroy everything due, one case per transaction. Idempotent: a rerun finds nothing.
+
+    Raises AlreadyRunning while another run (the nightly job, or an operator's) is going.
+    """
+    with single_runner("retention"):
+        return _run(now or timeutil.utcnow())
+
+
+def _run(now: datetime) -> RunResult:
     result = RunResult(run_id=uuid.uuid4().hex)
     for code in [c.code for c in due_for_destruction(now)]:
         case = db.session.scalar(select(Case).where(Case.code == code))
@@ -191,9 +200,10 @@ def run_retention(now: datetime | None = None) -> RunResult:
 
 
 def sweep_files() -> int:
-    """Delete any shredded attachment's file still on disk (after a crash between the commit
-    and the delete); returns how many were found."""
-    found = 0
+    """Delete any shredded attachment's or removed document's file still on disk (after a
+    crash between the commit and the delete, or a document a plugin shredded in the
+    destruction hook); returns how many were found."""
+    found = sweep_removed()
     for attachment in db.session.scalars(select(Attachment).where(
             Attachment.destroyed_at.is_not(None))):
         if files.path_of(attachment).exists():
@@ -204,7 +214,11 @@ def sweep_files() -> int:
 
 def retention_job() -> dict:
     """The daily scheduled job (02:30 London time); its result holds counts, not codes."""
-    result = run_retention()
+    try:
+        result = run_retention()
+    except AlreadyRunning:
+        logger.info("retention run skipped: another run is in progress")
+        return {"skipped": "another retention run is in progress"}
     logger.info("retention run %s destroyed %d cases, %d failed", result.run_id,
                 len(result.destroyed), len(result.failed))
     return {"run": result.run_id, "destroyed": len(result.destroyed),

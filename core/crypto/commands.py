@@ -9,6 +9,7 @@ from core.accesslog.chain import append
 from core.crypto import rotation
 from core.crypto.keyring import KeyUnavailable
 from core.extensions import db
+from core.jobs.single_runner import AlreadyRunning, single_runner
 
 keys_cli = AppGroup("keys", help="Manage encryption keys.")
 
@@ -19,9 +20,14 @@ keys_cli = AppGroup("keys", help="Manage encryption keys.")
 def rotate(data: bool) -> None:
     """Add a master key version and re-wrap every data key; resumes an unfinished run."""
     try:
-        added, rewrapped = rotation.rotate_master()
-    except KeyUnavailable as exc:
+        with single_runner("key rotation"):
+            _rotate(data)
+    except (KeyUnavailable, AlreadyRunning) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _rotate(data: bool) -> None:
+    added, rewrapped = rotation.rotate_master()
     click.echo(f"Master key version {added} added." if added else "Resumed a master rotation.")
     click.echo(f"Re-wrapped {rewrapped} data keys.")
     detail = f"master +v{added}" if added else "master resumed"

@@ -68,6 +68,17 @@ def discard_document(document: Document) -> None:
     _path(document).unlink(missing_ok=True)
 
 
+def sweep_removed() -> int:
+    """Delete the file of any removed document still on disk (a crash between the commit and
+    the delete, or a removal inside retention, which deletes after its commit); how many."""
+    found = 0
+    for document in db.session.scalars(select(Document).where(Document.destroyed_at.is_not(None))):
+        if _path(document).exists():
+            discard_document(document)
+            found += 1
+    return found
+
+
 def documents_of(owner: str) -> list[Document]:
     """The owner's live documents, oldest first."""
     return list(db.session.scalars(

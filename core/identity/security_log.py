@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from core.extensions import db
 from core.identity.models import SecurityEvent
-from core.timeutil import utcnow
+from core.timeutil import iso_utc, utcnow
 
 logger = logging.getLogger("partnership_audit.security")
 
@@ -39,4 +39,4 @@ def record(event: str, user: Any = None, detail: str | None = None) -> None:
            "detail": _clean(detail)}
     with db.engine.begin() as conn:
         conn.execute(insert(SecurityEvent), [row])
-    logger.info(json.dumps({**row, "at": at.isoformat().replace("+00:00", "Z")}))
+    logger.info(json.dumps({**row, "at": iso_utc(at)}))

@@ -12,12 +12,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.toolkit import ActionPlan, User, db, notify, record_access, utcnow
 from plugins.multi_agency.clock import london_date
 from plugins.multi_agency.group import close_all_assignments, sync_assignments
-from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase
+from plugins.multi_agency.models import (
+    ENDED,
+    MultiAgencyAudit,
+    MultiAgencyCase,
+    MultiAgencyReturn,
+)
 from plugins.multi_agency.problems import Invalid, Refused
 from plugins.multi_agency.programme import TIMETABLE, log, require_status
 
@@ -52,6 +57,22 @@ def open_audit(audit: MultiAgencyAudit, by: User) -> None:
            f"with each case, then submit your agency's returns.",
            link=f"/multi-agency/{audit.id}", partnership_id=audit.partnership_id)
     log(audit, "multi_agency_opened", by)
+
+
+def unsubmitted_returns(audit: MultiAgencyAudit) -> list[tuple[str, int]]:
+    """(agency name, returns not yet submitted) for each agency still owing some, so the
+    coordinator sees what is missing before recording the meeting (which freezes returns).
+    Every agency owes one return per selected case; a return awaiting reopening counts as
+    submitted."""
+    query = (select(MultiAgencyReturn.agency_id, func.count(MultiAgencyReturn.id))
+             .join(MultiAgencyCase, MultiAgencyCase.id == MultiAgencyReturn.audit_case_id)
+             .where(MultiAgencyCase.audit_id == audit.id,
+                    MultiAgencyReturn.status == "submitted")
+             .group_by(MultiAgencyReturn.agency_id))
+    submitted: dict[int, int] = dict(db.session.execute(query).all())
+    owing = [(p.agency.name, len(audit.cases) - submitted.get(p.agency_id, 0))
+             for p in audit.participants]
+    return [(name, count) for name, count in owing if count > 0]
 
 
 def record_consultation(audit: MultiAgencyAudit, held_on: date | None, today: date,
@@ -94,7 +115,7 @@ def _in_running_audits(audit: MultiAgencyAudit) -> set[str]:
     ids = [c.case_id for c in audit.cases]
     query = (select(MultiAgencyCase.case_id).join(MultiAgencyAudit)
              .where(MultiAgencyCase.case_id.in_(ids), MultiAgencyAudit.id != audit.id,
-                    MultiAgencyAudit.status != "closed"))
+                    MultiAgencyAudit.status.not_in(ENDED)))
     return set(db.session.scalars(query))
 
 

@@ -32,9 +32,11 @@ STATUSES: dict[str, str] = {
     "consultation": "Consultation",
     "reported": "Reported: action plan tracked",
     "closed": "Closed",
+    "destroyed": "Closed: audit pack destroyed",
 }
 STATUS_COLOURS = {"planning": "grey", "open": "blue", "consultation": "purple",
-                  "reported": "turquoise", "closed": "green"}
+                  "reported": "turquoise", "closed": "green", "destroyed": "grey"}
+ENDED = ("closed", "destroyed")  # nothing more is done to the audit
 
 
 class MultiAgencyAudit(Model):

@@ -26,7 +26,9 @@ from core.toolkit import (
     store_document,
     utcnow,
 )
+from plugins.multi_agency.deadlines import gov_date
 from plugins.multi_agency.models import (
+    ENDED,
     MultiAgencyAudit,
     MultiAgencyBriefing,
     MultiAgencyCheckpoint,
@@ -159,7 +161,7 @@ def plan_audit(partnership: Partnership, programme: Programme, by: User) -> Mult
 
 def update_programme(audit: MultiAgencyAudit, programme: Programme, by: User) -> None:
     """Change the plan. Theme, baseline and size are fixed once auditing starts."""
-    if audit.status == "closed":
+    if audit.status in ENDED:
         raise Refused("The audit is closed.")
     values = checked(programme)
     if audit.status != "planning":
@@ -172,16 +174,55 @@ def update_programme(audit: MultiAgencyAudit, programme: Programme, by: User) ->
     log(audit, "multi_agency_programme_changed", by)
 
 
+CHECKPOINTS_CLOSED = ("consultation", "reported", *ENDED)
+CHECKPOINTS_CLOSED_MESSAGE = ("Check points cannot be added or recorded once the consultation "
+                              "meeting has been recorded: the returns are final.")
+
+
+def _require_checkpoints_open(audit: MultiAgencyAudit) -> None:
+    """Check points track returns coming in, so they stop when the meeting freezes them."""
+    if audit.status in CHECKPOINTS_CLOSED:
+        raise Refused(CHECKPOINTS_CLOSED_MESSAGE)
+
+
+def _checkpoint_date_error(audit: MultiAgencyAudit, due_on: date | None) -> str | None:
+    """Why a check point cannot fall on `due_on`: it must be a working day from the
+    pre-meeting to the submission deadline, the window in which returns come in."""
+    if due_on is None:
+        return "Enter the date of the check point"
+    if not is_working_day(due_on):
+        return "The check point must be on a working day"
+    if audit.pre_meeting_on is not None and due_on < audit.pre_meeting_on:
+        return (f"The check point must be on or after the date of the pre-meeting "
+                f"({gov_date(audit.pre_meeting_on)})")
+    if audit.submission_deadline is not None and due_on > audit.submission_deadline:
+        return (f"The check point must be on or before the submission deadline "
+                f"({gov_date(audit.submission_deadline)})")
+    return None
+
+
 def add_checkpoint(audit: MultiAgencyAudit, due_on: date | None, label: str | None) -> None:
+    """A check point between the pre-meeting and the submission deadline. Raises `Invalid`
+    (a message per field) or `Refused` once the consultation meeting has been recorded."""
+    _require_checkpoints_open(audit)
     errors: dict[str, str] = {}
     label = text(label, "label", "what the check point is for", 200, errors, line=True)
-    if due_on is None:
-        errors["due_on"] = "Enter the date of the check point"
-    elif not is_working_day(due_on):
-        errors["due_on"] = "The check point must be on a working day"
+    date_error = _checkpoint_date_error(audit, due_on)
+    if date_error:
+        errors["due_on"] = date_error
     if errors:
         raise Invalid(errors)
     audit.checkpoints.append(MultiAgencyCheckpoint(due_on=due_on, label=label))
+
+
+def review_checkpoint(audit: MultiAgencyAudit, checkpoint: MultiAgencyCheckpoint,
+                      submitted: int, expected: int, by: Any) -> None:
+    """Record how many returns are in at a check point; refused once returns are frozen,
+    since a count taken after the meeting would not show progress towards it."""
+    _require_checkpoints_open(audit)
+    checkpoint.submitted, checkpoint.expected = submitted, expected
+    checkpoint.reviewed_at = utcnow()
+    log(audit, "multi_agency_checkpoint_reviewed", by, checkpoint.label)
 
 
 def briefing_owner(audit: MultiAgencyAudit) -> str:

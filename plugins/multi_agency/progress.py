@@ -1,14 +1,18 @@
 """Check points: who has submitted what, case by case and agency by agency.
 
 The coordinator sees every agency; an agency's people see only their own column until the
-consultation meeting (the same rule as the returns themselves).
+consultation meeting (the same rule as the returns themselves). Each cell names the auditor
+and the London date of submission; a return submitted after the deadline day says so in
+words ("Submitted late"), not only by colour.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from plugins.multi_agency.deadlines import submitted_late, submitted_on
 from plugins.multi_agency.group import auditor_for, declaration_of
 from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase, MultiAgencyReturn
 from plugins.multi_agency.returns import return_of, status_of
@@ -19,6 +23,7 @@ STATUS_LABELS = {"not_started": "Not started", "draft": "Draft",
                  "conflict": "Blocked: conflict declared", "undeclared": "Awaiting declaration"}
 STATUS_COLOURS = {"not_started": "grey", "draft": "yellow", "reopen_requested": "orange",
                   "submitted": "green", "conflict": "red", "undeclared": "grey"}
+LATE_LABEL, LATE_COLOUR = "Submitted late", "pink"
 
 
 @dataclass
@@ -28,12 +33,25 @@ class Cell:
     auditor: Any
 
     @property
+    def late(self) -> bool:
+        """Submitted (reopening asked or not) after the end of the deadline day in London."""
+        return submitted_late(self.ret) if self.ret is not None and self.ret.submitted \
+            else False
+
+    @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return LATE_LABEL if self.status == "submitted" and self.late \
+            else STATUS_LABELS[self.status]
 
     @property
     def colour(self) -> str:
-        return STATUS_COLOURS[self.status]
+        return LATE_COLOUR if self.status == "submitted" and self.late \
+            else STATUS_COLOURS[self.status]
+
+    @property
+    def submitted_on(self) -> date | None:
+        """The London date the return was submitted, for the grid."""
+        return submitted_on(self.ret)
 
 
 @dataclass

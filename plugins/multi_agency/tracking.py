@@ -22,6 +22,7 @@ from core.toolkit import (
     db,
     raise_action,
 )
+from plugins.multi_agency.clock import london_date
 from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyReview
 from plugins.multi_agency.problems import Invalid, Refused, text
 from plugins.multi_agency.programme import log, require_status
@@ -93,10 +94,12 @@ def add_action(audit: MultiAgencyAudit, new: NewAction, by: User) -> Action:
 
 
 def tracking_until(audit: MultiAgencyAudit) -> date | None:
-    """When the sub-committee's tracking period ends (months after the report)."""
-    if audit.reported_at is None:
+    """When the sub-committee's tracking period ends (months after the report), counted
+    from the London day the report was published: just after midnight in British Summer
+    Time the UTC date is still the day before."""
+    start = london_date(audit.reported_at)
+    if start is None:
         return None
-    start = audit.reported_at.date()
     month = start.month - 1 + audit.tracking_months
     year, month = start.year + month // 12, month % 12 + 1
     return date(year, month, min(start.day, 28))

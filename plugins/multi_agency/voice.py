@@ -21,7 +21,7 @@ from core.toolkit import (
     share_family_feedback,
     utcnow,
 )
-from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase, MultiAgencyVoice
+from plugins.multi_agency.models import ENDED, MultiAgencyAudit, MultiAgencyCase, MultiAgencyVoice
 from plugins.multi_agency.permissions import FAMILY_VOICE, MANAGE
 from plugins.multi_agency.problems import Invalid, Refused, text
 from plugins.multi_agency.programme import log, require_status
@@ -68,7 +68,7 @@ def candidates(audit: MultiAgencyAudit) -> list[User]:
 def name_workers(audit: MultiAgencyAudit, child_worker: User | None,
                  parent_officer: User | None, by: User) -> None:
     """Name the participation worker and the QA officer for the audit's family contacts."""
-    if audit.status == "closed":
+    if audit.status in ENDED:
         raise Refused("The audit is closed.")
     allowed = {u.id for u in candidates(audit)}
     errors = {}

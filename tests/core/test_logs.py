@@ -28,3 +28,4 @@ def test_log_lines_are_json_with_the_request_id(app):
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "req-12345678"
     assert line["message"] == "case NB-ABCDEF-G viewed" and line["level"] == "INFO"
+    assert line["at"].endswith("Z") and "+00:00" not in line["at"]  # UTC, said the short way

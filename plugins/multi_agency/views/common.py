@@ -11,12 +11,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.toolkit import current_user, db
+from plugins.multi_agency.deadlines import deadline_of, gov_date, submitted_late, submitted_on
 from plugins.multi_agency.problems import Invalid, Refused
 
 bp = Blueprint("multi_agency", __name__, url_prefix="/multi-agency",
                template_folder="../templates")
 STALE = "Someone else changed this audit while you were working on it. Nothing of yours " \
         "was saved: check the page and make your change again."
+
+
+@bp.context_processor
+def deadline_helpers() -> dict[str, Any]:
+    """The deadline helpers every page of the blueprint may use, so a template can say
+    whether the deadline has passed or a return came in late without each view passing it."""
+    return {"deadline_of": deadline_of, "gov_date": gov_date, "submitted_late": submitted_late,
+            "submitted_on": submitted_on}
 
 
 def me() -> Any:

@@ -30,7 +30,9 @@ def _page(audit, errors=None):
     return render_template("multi_agency/consultation.html", audit=audit, errors=errors or {},
                            manages=manages(audit), findings=findings,
                            themes=service.themes_of(audit), kinds=service.THEME_KINDS,
-                           grade_label=grade_label, today=london_today())
+                           grade_label=grade_label, today=london_today(),
+                           unsubmitted=lifecycle.unsubmitted_returns(audit)
+                           if audit.status == "open" and manages(audit) else [])
 
 
 @bp.get("/<int:audit_id>/consultation")

@@ -16,7 +16,6 @@ from core.toolkit import (
     download_view,
     permission_required,
     send_document,
-    utcnow,
     visible_partnerships,
 )
 from plugins.multi_agency import lifecycle, programme
@@ -156,9 +155,8 @@ def review_checkpoint(audit_id: int, checkpoint_id: int):
 
     def change():
         progress = progress_of(audit, me())
-        checkpoint.submitted, checkpoint.expected = progress.submitted, progress.expected
-        checkpoint.reviewed_at = utcnow()
-        programme.log(audit, "multi_agency_checkpoint_reviewed", me(), checkpoint.label)
+        programme.review_checkpoint(audit, checkpoint, progress.submitted, progress.expected,
+                                    me())
 
     return attempt(change, "Check point recorded",
                    url_for("multi_agency.progress", audit_id=audit.id), lambda e: "")

@@ -23,7 +23,7 @@ from plugins.multi_agency.visibility import find_audit, manages, visible_agency_
 FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     export_xlsx),
            "pdf": ("application/pdf", export_pdf)}
-READABLE = ("reported", "closed")
+READABLE = ("reported", "closed", "destroyed")
 
 
 def _form_page(audit, errors=None):

@@ -8,12 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.actions.models import ActionPlan
 from core.api.tokens import issue
 from core.cases.service import register_case
 from core.extensions import db
-from plugins.multi_agency import group, lifecycle, programme, selection
+from plugins.multi_agency import consultation, group, lifecycle, programme, report, selection
 from plugins.multi_agency.answers import ReturnInput
 from plugins.multi_agency.clock import london_today
+from plugins.multi_agency.returns import save_return
 from tests.support import factories as f
 
 CANARY = {"name": "ZZCANARY-NAME", "date_of_birth": "2011-01-01", "record_id": "ZZREF-0001"}
@@ -131,3 +133,33 @@ def tokens(ma):
         found[name] = issue(user, agency, "case system", 30)[1]
     db.session.commit()
     return SimpleNamespace(**found)
+
+
+@pytest.fixture
+def reported(audit, ma):
+    """An audit through to a published report, every agency having submitted."""
+    start(audit, ma)
+    for selected in audit.cases:
+        for agency, lead, kind in ((ma.a, ma.lead_a, "childrens_services"),
+                                   (ma.b, ma.lead_b, "police"), (ma.h, ma.lead_h, "health")):
+            save_return(audit, selected, agency.id, lead, complete(kind), submit=True)
+    lifecycle.record_consultation(audit, london_today(), london_today(), ma.coordinator)
+    for selected in audit.cases:
+        consultation.record_finding(audit, selected, CORE_GRADES, "good", "Agreed good.",
+                                    "Police thought requires improvement.", ma.coordinator)
+    consultation.add_theme(audit, "theme", "Information sharing",
+                           "Referrals were prompt.", ma.coordinator)
+    report.save_report(audit, report.ReportText("Outcomes.", "Learning.", "Recommend."),
+                       {ma.b.id: report.ReportText(recommendations="Share notifications.")},
+                       ma.coordinator)
+    report.publish_report(audit, ma.coordinator)
+    db.session.commit()
+    return audit
+
+
+def close_plan(audit) -> None:
+    """The sub-committee closes the action plan and the daily job closes the audit."""
+    db.session.get(ActionPlan, audit.action_plan_id).status = "closed"
+    db.session.commit()
+    lifecycle.close_finished()
+    db.session.commit()

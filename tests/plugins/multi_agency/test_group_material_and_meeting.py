@@ -38,7 +38,7 @@ def test_briefing_material_is_attached_and_the_group_reads_it(audit, ma, login):
 
 def test_a_check_point_shows_the_coordinator_who_has_submitted_what(audit, ma, login):
     client = login(ma.coordinator)
-    due = add_working_days(london_today(), 3)
+    due = add_working_days(london_today(), 12)  # between the pre-meeting and the deadline
     assert client.post(f"/multi-agency/{audit.id}/checkpoints",
                        data={"label": "Half the returns in", **_date("due_on", due)}
                        ).status_code == 303

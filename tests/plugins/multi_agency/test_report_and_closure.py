@@ -20,33 +20,13 @@ from plugins.multi_agency import consultation, lifecycle, report, tracking
 from plugins.multi_agency.clock import london_today
 from plugins.multi_agency.problems import Invalid, Refused
 from plugins.multi_agency.retention import destroy_narrative
-from plugins.multi_agency.returns import return_of, save_return
+from plugins.multi_agency.returns import return_of
 from plugins.multi_agency.sections import audits_section
-from tests.plugins.multi_agency.conftest import CORE_GRADES, complete, plan, start
+from tests.plugins.multi_agency.conftest import CORE_GRADES, close_plan, plan, start
 
 TODAY = london_today()
 
 
-@pytest.fixture
-def reported(audit, ma):
-    """An audit through to a published report, every agency having submitted."""
-    start(audit, ma)
-    for selected in audit.cases:
-        for agency, lead, kind in ((ma.a, ma.lead_a, "childrens_services"),
-                                   (ma.b, ma.lead_b, "police"), (ma.h, ma.lead_h, "health")):
-            save_return(audit, selected, agency.id, lead, complete(kind), submit=True)
-    lifecycle.record_consultation(audit, TODAY, TODAY, ma.coordinator)
-    for selected in audit.cases:
-        consultation.record_finding(audit, selected, CORE_GRADES, "good", "Agreed good.",
-                                    "Police thought requires improvement.", ma.coordinator)
-    consultation.add_theme(audit, "theme", "Information sharing",
-                           "Referrals were prompt.", ma.coordinator)
-    report.save_report(audit, report.ReportText("Outcomes.", "Learning.", "Recommend."),
-                       {ma.b.id: report.ReportText(recommendations="Share notifications.")},
-                       ma.coordinator)
-    report.publish_report(audit, ma.coordinator)
-    db.session.commit()
-    return audit
 
 
 def test_the_agreed_grade_follows_the_limiting_judgement(audit, ma):
@@ -163,15 +143,8 @@ def test_the_sub_committee_reviews_the_plan_with_a_rag_status(reported, ma, logi
                                  data={**day, "rag": "green", "impact": "x"}).status_code == 403
 
 
-def _close(audit) -> None:
-    db.session.get(ActionPlan, audit.action_plan_id).status = "closed"
-    db.session.commit()
-    lifecycle.close_finished()
-    db.session.commit()
-
-
 def test_core_retention_destroys_the_closed_audits_cases_after_three_years(reported, ma):
-    _close(reported)
+    close_plan(reported)
     selected = reported.cases[1]
     closed = selected.case.closed_at
     assert run_retention(add_years(closed, 3) - timedelta(days=1)).destroyed == []
@@ -187,6 +160,6 @@ def test_core_retention_destroys_the_closed_audits_cases_after_three_years(repor
 def test_a_case_still_in_a_running_audit_keeps_no_retention_clock(reported, ma):
     again = plan(ma, title="Neglect re-audit", baseline=False, cases=[ma.cases[0]])
     reused, only_here = reported.cases[0].case, reported.cases[1].case
-    _close(reported)
+    close_plan(reported)
     assert reused.closed_at is None and only_here.closed_at is not None
     assert again.status == "planning"
