@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every setting a deployment may give through the environment, with the parser for its text.
@@ -42,6 +44,8 @@ ENV_SETTINGS: dict[str, Any] = {
     "RQ_QUEUE": str,
     "JOB_TIMEOUT": int,
     "JOB_FAILURE_TTL": int,
+    "DB_STATEMENT_TIMEOUT_MS": int,
+    "DB_LOCK_TIMEOUT_MS": int,
     "EXTRA_PLUGINS": str,  # name=module,name=module: plugins outside the entry points
 }
 
@@ -51,6 +55,10 @@ DEFAULTS: dict[str, Any] = {
     "ENABLED_PLUGINS": None,  # None = every installed plugin
     "EXTRA_PLUGINS": {},  # name -> module path; used by tests to load fixture plugins
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # PostgreSQL only: a runaway query or a blocked lock fails the request instead of holding
+    # a worker and a connection indefinitely (0 turns either off).
+    "DB_STATEMENT_TIMEOUT_MS": 30_000,
+    "DB_LOCK_TIMEOUT_MS": 5_000,
     "REDIS_URL": None,
     "RQ_QUEUE": "partnership_audit",
     "JOB_FAILURE_TTL": int(timedelta(days=14).total_seconds()),
@@ -70,6 +78,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "20 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # A Redis that hangs (rather than refuses) must not hold every sign-in: give up quickly
+    # and count in memory instead (see core.extensions). The memory storage ignores these.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     "MFA_REQUIRED_FOR_ALL": False,
     "PASSWORD_RESET_MAX_AGE": int(timedelta(hours=1).total_seconds()),
     "ARGON2_PROFILE": "production",
@@ -144,8 +155,26 @@ def load_config(
         cfg["DEV_SECRETS"] = True
     if cfg["SESSION_COOKIE_SECURE"]:
         cfg.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg)
     cfg.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     return cfg
+
+
+def engine_options(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The engine options, with PostgreSQL's statement and lock timeouts in each connection's
+    startup options (so they hold for every session, pooled or new, without a SET per
+    checkout). A copy: the shared defaults are never changed. Other databases are untouched."""
+    options = dict(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not str(cfg.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        return options
+    connect_args = dict(options.get("connect_args") or {})
+    timeouts = (f"-c statement_timeout={int(cfg.get('DB_STATEMENT_TIMEOUT_MS') or 0)} "
+                f"-c lock_timeout={int(cfg.get('DB_LOCK_TIMEOUT_MS') or 0)}")
+    given = connect_args.get("options") or make_url(
+        str(cfg["SQLALCHEMY_DATABASE_URI"])).query.get("options")  # connect_args would hide it
+    connect_args["options"] = f"{given} {timeouts}" if given else timeouts
+    options["connect_args"] = connect_args
+    return options
 
 
 def production_problems(cfg: dict[str, Any]) -> list[str]:

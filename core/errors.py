@@ -21,9 +21,9 @@ PAGES = {400, 403, 404, 405, 410, 413, 429, 500, 503}
 RETRY_AFTER = "30"  # seconds: a database restart or failover is usually over by then
 
 
-def _render(code: int):
+def _render(code: int, ref: str | None = None):
     template = f"errors/{code if code in PAGES else 500}.html"
-    return render_template(template), code
+    return render_template(template, error_ref=ref), code
 
 
 def handle_http(exc: HTTPException):
@@ -51,7 +51,7 @@ def handle_unexpected(exc: Exception):
                  type(exc).__name__, exc_info=exc)
     if is_api_request():
         return problem(500, f"Something went wrong. Reference: {ref}.")
-    return _render(500)
+    return _render(500, ref)  # the person quotes it; support finds the logged error by it
 
 
 def handle_database_down(exc: Exception):

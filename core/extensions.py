@@ -30,5 +30,13 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# If the rate-limit storage (Redis) stops answering, count in this process's memory until it
+# is back rather than answer 500; should even that fail, log it and let the request through.
+# Neither weakens sign-in: the per-account lock is counted in the database (core.auth.lockout).
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    in_memory_fallback_enabled=True,
+    swallow_errors=True,
+)
 talisman = Talisman()

@@ -1,6 +1,7 @@
 """The promise an information-governance officer tests first: once cases are coded, a child's
 identity is nowhere it should not be. Not in the database file or a dump of it, not in any page
-shown to someone without need to know, and not in any log line."""
+shown to someone without need to know, and not in any log line. Nor is anyone's password in
+plain text (SECURITY.md row 1): only its Argon2id hash is stored."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import make_url, select
 from core.cases.models import Case
 from core.cases.service import register_case
 from core.extensions import db
+from tests.core.auth.helpers import sign_in
 from tests.core.cases.conftest import (
     CANARIES,
     CANARY_NAME,
@@ -23,6 +25,10 @@ from tests.core.cases.conftest import (
     identity,
     leaks,
 )
+from tests.support import factories as f
+
+# A person's real password, and a wrong guess at it: neither may be stored or logged anywhere.
+PASSWORDS = ("ZZCANARY-PASSWORD quarrel lighthouse 47", "ZZCANARY-GUESS lantern orchard 58")
 
 
 def _canary_form(world) -> dict:
@@ -52,6 +58,18 @@ def journey(world, login, caplog):
     return case
 
 
+@pytest.fixture
+def password_journey(app):
+    """A person signs in through the form after one wrong guess; both passwords are canaries."""
+    person = f.make_user("team_manager", f.make_team(f.make_agency(f.make_partnership())),
+                         email="canary.person@example.test", password=PASSWORDS[0])
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, person.email, PASSWORDS[1]).status_code == 200
+    assert sign_in(client, person.email, PASSWORDS[0]).headers["Location"] == "/"
+    return person
+
+
 def _sqlite_bytes(uri: str) -> bytes:
     path = Path(make_url(uri).database)
     files = [path, *path.parent.glob(path.name + "-*")]  # any journal or WAL beside it
@@ -65,15 +83,17 @@ def _pg_dump(uri: str) -> bytes:
     return done.stdout
 
 
-def test_no_canary_is_stored_in_the_database(app, journey):
+def test_no_canary_is_stored_in_the_database(app, journey, password_journey):
     """SQLite runs read the database file's raw bytes; PostgreSQL runs read a full pg_dump."""
-    code = journey.code
+    code, stored_hash = journey.code, password_journey.password_hash
     db.session.commit()
     db.session.close()
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     stored = _sqlite_bytes(uri) if db.engine.dialect.name == "sqlite" else _pg_dump(uri)
     assert code.encode() in stored  # the data under test is really in what was read
+    assert stored_hash.startswith("$argon2id$") and stored_hash.encode() in stored
     assert [c for c in CANARIES if c.encode() in stored] == []
+    assert [p for p in PASSWORDS if p.encode() in stored] == []
 
 
 @pytest.mark.parametrize("who", ["tm_a", "tm_b", "tm_c"])
@@ -93,7 +113,8 @@ def test_people_without_need_to_know_never_see_identity(world, journey, login, w
         assert bodies[f"/cases/{journey.code}/reveal"].status_code == 404
 
 
-def test_nothing_logged_during_the_journey_contains_a_canary(world, journey, login, caplog):
+def test_nothing_logged_during_the_journey_contains_a_canary(world, journey, login, caplog,
+                                                              password_journey):
     for user in (world.tm_a, world.tm_b, world.tm_c):  # refusals and 404s are logged too
         login(user).get(f"/cases/{journey.code}/reveal")
     records = caplog.get_records("setup") + caplog.get_records("call")
@@ -101,4 +122,4 @@ def test_nothing_logged_during_the_journey_contains_a_canary(world, journey, log
         "SQL statements and their parameters should have been captured too")
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     lines = [formatter.format(r) + repr(r.args) for r in records]
-    assert [c for c in CANARIES if any(c in line for line in lines)] == []
+    assert [c for c in (*CANARIES, *PASSWORDS) if any(c in line for line in lines)] == []
