@@ -98,7 +98,7 @@ from core.identity.models import Agency, Membership, Partnership, Scope, Team, U
 from core.identity.roles import AGENCY_TYPES, MANAGEMENT_LINE, ROLES
 from core.jobs import enqueue, job_progress
 from core.mail import send_mail
-from core.notifications import notify
+from core.notifications import already_told, notify
 from core.reports.sections import (
     ChartSeries,
     ReportChart,
@@ -248,6 +248,7 @@ __all__ = [
     "actions_for",
     "add_working_days",
     "allowed_transitions",
+    "already_told",
     "api_permission_required",
     "append_access_log",
     "assign_to_case",

@@ -5,6 +5,6 @@ emails in the caller's transaction.
 """
 
 from core.notifications.models import Notification
-from core.notifications.service import NotificationError, notify
+from core.notifications.service import NotificationError, already_told, notify
 
-__all__ = ["Notification", "NotificationError", "notify"]
+__all__ = ["Notification", "NotificationError", "already_told", "notify"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import select
+
 from core.extensions import db
 from core.identity.models import User
 from core.notifications.emails import send_notification_email
@@ -47,6 +49,15 @@ def notify(recipients: Iterable[User], event: str, subject: str, body: str, *,
         seen.add(user.id)
         made.append(_notify_one(user, event, subject, body, link, partnership_id, urgent, now))
     return made
+
+
+def already_told(user: User, event: str, link: str | None) -> bool:
+    """Whether `user` has had a notification of `event` about `link`: what lets a daily
+    reminder job run twice (a retry, a second scheduler) and tell each person once."""
+    query = select(Notification.id).where(Notification.recipient_id == user.id,
+                                          Notification.event == event,
+                                          Notification.link == link).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def _notify_one(user: User, event: str, subject: str, body: str, link: str | None,

@@ -25,6 +25,7 @@ from core.toolkit import (
     roles_with,
     utcnow,
 )
+from plugins.multi_agency import notices
 from plugins.multi_agency.models import (
     MultiAgencyAudit,
     MultiAgencyCase,
@@ -130,6 +131,11 @@ def blocked_reason(audit_case: MultiAgencyCase, agency_id: int, user: Any) -> st
     return None
 
 
+def _is_lead(audit: MultiAgencyAudit, agency_id: int, user: Any) -> bool:
+    participant = audit.participant(agency_id)
+    return participant is not None and participant.lead_auditor_id == user.id
+
+
 def cases_of_auditor(audit: MultiAgencyAudit, user: Any) -> list[tuple[MultiAgencyCase, int]]:
     """The (case, agency id) pairs `user` is the auditor for in this audit."""
     return [(c, p.agency_id) for c in audit.cases for p in audit.participants
@@ -149,6 +155,7 @@ def declare(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, user: User,
     found = declaration_of(audit_case, user)
     if found is not None and found.conflict and not conflict:
         raise Refused("A declared conflict cannot be withdrawn; ask the coordinator.")
+    newly_conflicted = bool(conflict) and (found is None or not found.conflict)
     if found is None:
         found = MultiAgencyDeclaration(audit_case_id=audit_case.id, user_id=user.id,
                                        agency_id=pairs[0])
@@ -157,6 +164,8 @@ def declare(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, user: User,
     db.session.flush()
     if conflict:
         close_assignment(user, audit_case.case, ACTIVITY, audit.reference, by=user)
+    if newly_conflicted and _is_lead(audit, pairs[0], user):
+        notices.tell_conflict(audit, audit_case, audit.participant(pairs[0]).agency)
     sync_assignments(audit, user)
     log(audit, "multi_agency_declared", user,
         f"case {audit_case.code}; {'conflict' if conflict else 'no involvement'}")
@@ -185,9 +194,12 @@ def name_substitute(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, agency
         db.session.add(substitute)
     elif substitute.user_id != auditor.id:
         close_assignment(substitute.user, audit_case.case, ACTIVITY, audit.reference, by=by)
+    newly_named = substitute.named_at is None or substitute.user_id != auditor.id
     substitute.user_id, substitute.user = auditor.id, auditor
     substitute.named_by_id, substitute.named_at = by.id, utcnow()
     db.session.flush()
+    if newly_named:
+        notices.tell_substitute(audit, audit_case, participant.agency, auditor)
     sync_assignments(audit, by)
     log(audit, "multi_agency_substitute_named", by,
         f"case {audit_case.code}; agency {agency_id}; user {auditor.id}")

@@ -63,15 +63,20 @@ def qa_register_tools() -> list[ToolSource]:
 @hookimpl
 def qa_register_job_types() -> list[JobType]:
     from plugins.multi_agency.lifecycle import close_finished_job
+    from plugins.multi_agency.reminders import reminders_job
 
     return [JobType("multi_agency.close_finished", close_finished_job,
-                    "Closes audits whose action plan the sub-committee has closed")]
+                    "Closes audits whose action plan the sub-committee has closed"),
+            JobType("multi_agency.reminders", reminders_job,
+                    "Reminds auditors of returns due or overdue, and coordinators of missing ones")]
 
 
 @hookimpl
 def qa_register_scheduled_jobs() -> list[ScheduledJob]:
     return [ScheduledJob("multi_agency.close_finished_daily", "multi_agency.close_finished",
-                         "20 6 * * *", description="Close audits whose action plan closed")]
+                         "20 6 * * *", description="Close audits whose action plan closed"),
+            ScheduledJob("multi_agency.reminders_daily", "multi_agency.reminders",
+                         "0 8 * * *", description="Chase returns near or past the deadline")]
 
 
 @hookimpl

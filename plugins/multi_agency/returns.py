@@ -20,6 +20,7 @@ from core.toolkit import (
     record_grading,
     utcnow,
 )
+from plugins.multi_agency import notices
 from plugins.multi_agency.answers import ReturnInput, check
 from plugins.multi_agency.group import auditor_for, blocked_reason
 from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase, MultiAgencyReturn
@@ -129,11 +130,7 @@ def request_reopen(ret: MultiAgencyReturn, user: User, reason: str | None) -> No
     if errors:
         raise Invalid(errors)
     ret.reopen_reason, ret.reopen_requested_at = reason, utcnow()
-    coordinator = db.session.get(User, audit.created_by_id) if audit.created_by_id else None
-    notify([coordinator] if coordinator else [], "multi_agency.reopen_requested",
-           f"{audit.reference}: a return for case {ret.audit_case.code} needs reopening",
-           f"{ret.agency.name} asked to reopen its return for case {ret.audit_case.code}.",
-           link=f"/multi-agency/{audit.id}/progress", partnership_id=audit.partnership_id)
+    notices.tell_reopen_requested(audit, ret.audit_case, ret.agency)
 
 
 def reopen(ret: MultiAgencyReturn, by: User) -> None:

@@ -1,0 +1,103 @@
+"""Chasing returns, so the coordinator need not: a daily job tells each auditor whose returns
+are not in, once when the submission deadline is near and once when it has passed, and tells
+the coordinators once, after the deadline, what is still missing per agency.
+
+"Near" is DUE_SOON_DAYS working days (England and Wales bank holidays) before the deadline.
+Each message is sent at most once per person and audit (`already_told`), so the job can run
+again the same day, or a day late, without telling anyone twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+
+from core.toolkit import User, already_told, db, notify, working_days_between
+from plugins.multi_agency.clock import london_today
+from plugins.multi_agency.deadlines import gov_date
+from plugins.multi_agency.group import auditor_for
+from plugins.multi_agency.models import MultiAgencyAudit
+from plugins.multi_agency.notices import coordinators
+from plugins.multi_agency.returns import return_of
+from plugins.multi_agency.visibility import conflicted
+
+DUE_SOON_DAYS = 3
+DUE_SOON, OVERDUE, MISSING = ("multi_agency.returns_due_soon", "multi_agency.returns_overdue",
+                              "multi_agency.returns_missing")
+
+
+def owing(audit: MultiAgencyAudit) -> dict[User, list[tuple[str, str]]]:
+    """Auditor → (case code, agency name) of each return of theirs not yet submitted. A lead
+    conflicted on a case owes nothing on it (their agency's lead was told to name another)."""
+    found: dict[User, list[tuple[str, str]]] = defaultdict(list)
+    for selected in audit.cases:
+        for participant in audit.participants:
+            auditor = auditor_for(selected, participant.agency_id)
+            ret = return_of(selected, participant.agency_id)
+            if auditor is None or (ret is not None and ret.submitted) or \
+                    conflicted(selected, auditor):
+                continue
+            found[auditor].append((selected.code, participant.agency.name))
+    return found
+
+
+def send_reminders(today: date | None = None) -> dict[str, int]:
+    """Tell whoever is due a reminder today; returns how many people were told of each."""
+    today = today or london_today()
+    told = {DUE_SOON: 0, OVERDUE: 0, MISSING: 0}
+    audits = db.session.scalars(select(MultiAgencyAudit).where(
+        MultiAgencyAudit.status == "open", MultiAgencyAudit.submission_deadline.is_not(None)))
+    for audit in audits:
+        deadline = audit.submission_deadline
+        if today > deadline:
+            event = OVERDUE
+        elif working_days_between(today, deadline) <= DUE_SOON_DAYS:
+            event = DUE_SOON
+        else:
+            continue
+        missing = owing(audit)
+        for auditor, items in missing.items():
+            told[event] += _tell_auditor(audit, auditor, items, event)
+        if event == OVERDUE and missing:
+            told[MISSING] += _tell_coordinators(audit, missing)
+    return told
+
+
+def _tell_auditor(audit: MultiAgencyAudit, auditor: User, items: list[tuple[str, str]],
+                  event: str) -> int:
+    link = f"/multi-agency/{audit.id}"
+    if already_told(auditor, event, link):
+        return 0
+    codes = ", ".join(code for code, _ in items)
+    when = gov_date(audit.submission_deadline)
+    if event == DUE_SOON:
+        subject = f"{audit.reference}: {len(items)} return(s) due by {when}"
+        body = f"Returns for '{audit.title}' are due by {when}. Still to submit: {codes}."
+    else:
+        subject = f"{audit.reference}: {len(items)} return(s) past the deadline"
+        body = (f"The deadline for '{audit.title}' was {when}. Still to submit: {codes}. "
+                f"Submit them, or tell the coordinator why they are late.")
+    notify([auditor], event, subject, body, link=link, partnership_id=audit.partnership_id)
+    return 1
+
+
+def _tell_coordinators(audit: MultiAgencyAudit, missing: dict[User, list]) -> int:
+    link = f"/multi-agency/{audit.id}/progress"
+    by_agency: dict[str, int] = defaultdict(int)
+    for items in missing.values():
+        for _code, agency in items:
+            by_agency[agency] += 1
+    summary = "; ".join(f"{agency}: {count}" for agency, count in sorted(by_agency.items()))
+    people = [u for u in coordinators(audit) if not already_told(u, MISSING, link)]
+    notify(people, MISSING, f"{audit.reference}: returns missing after the deadline",
+           f"Returns not submitted by {gov_date(audit.submission_deadline)}: {summary}.",
+           link=link, partnership_id=audit.partnership_id)
+    return len(people)
+
+
+def reminders_job() -> dict[str, int]:
+    """Scheduled daily (08:00 London). The job runner commits what it sent with the job's
+    "finished" mark, so a run overtaken by a retry tells nobody."""
+    return send_reminders()
