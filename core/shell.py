@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from core.cases.attributes import COHORTS
 from core.identity.access import AUTHENTICATED, can
 from core.timeutil import format_london
 
@@ -66,3 +67,9 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.after_request(_headers)
     app.add_template_filter(format_london, "london")
+    app.add_template_filter(cohort_label, "cohort")
+
+
+def cohort_label(key: str | None) -> str:
+    """A case's cohort in words ("Child protection plan"), as on every page that lists cases."""
+    return COHORTS.get(key or "", key or "")

@@ -80,6 +80,8 @@ def test_selecting_a_case_by_code_and_refusing_a_stranger(audit, ma, login, worl
     refused = client.post(f"/multi-agency/{audit.id}/cases", data={"code": stranger.code})
     assert refused.status_code == 400 and 'href="#code"' in refused.text
     assert len(audit.cases) == 9
+    listed = client.get(f"/multi-agency/{audit.id}/cases").text
+    assert "Child in care" in listed and "child_in_care" not in listed  # the cohort in words
 
 
 def _return_form(kind_answers: dict, **extra) -> dict[str, str]:

@@ -77,6 +77,14 @@ def test_the_report_and_action_plan_export_marked_and_coded(reported, ma, login)
     pdf = client.get(f"/multi-agency/{reported.id}/action-plan.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "OFFICIAL-SENSITIVE" in text and "Act." in text
+    plan_sheet = load_workbook(io.BytesIO(client.get(
+        f"/multi-agency/{reported.id}/action-plan.xlsx").data)).active
+    assert "Act." in [c for row in plan_sheet.iter_rows(values_only=True) for c in row]
+    report_pdf = client.get(f"/multi-agency/{reported.id}/report.pdf")
+    assert report_pdf.status_code == 200 and report_pdf.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report_pdf.data)).pages)
+    assert "OFFICIAL-SENSITIVE" in text and "Share notifications." in text
+    assert reported.cases[0].code in text and "ZZCANARY" not in text
     assert login(ma.lead_b).get(f"/multi-agency/{reported.id}/report.pdf").status_code == 403
 
 
