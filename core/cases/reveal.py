@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.accesslog.chain import append
 from core.cases.models import IDENTITY_FIELDS, Case, Reveal
+from core.cases.reveal_alerts import alert_reveal
 from core.cases.service import open_assignments
 from core.crypto.envelope import DecryptionFailed
 from core.crypto.keyring import KeyUnavailable
@@ -117,6 +118,7 @@ def reveal(case: Case, user: Any, reason_code: str | None,
                           created_at=now, expires_at=now + timedelta(minutes=reveal_minutes())))
     text = " ".join((reason_text or "").split())
     _log("identity_revealed", case, user, f"reason: {reason_code}" + (f"; {text}" if text else ""))
+    alert_reveal(case, user, REASONS[reason_code])
     db.session.flush()
     return identity
 

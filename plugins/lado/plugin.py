@@ -143,3 +143,12 @@ def qa_may_reveal_identity(user: Any, case: Any) -> bool | None:
 @hookimpl
 def qa_report_sections(context: ReportContext) -> list[ReportSection]:
     return report.report_sections(context)
+
+
+@hookimpl
+def qa_on_case_destroyed(case: Any) -> None:
+    """Retention: a referral loses its sealed and written details with its last child's case;
+    dates, categories, outcomes and grades stay for the reports."""
+    from plugins.lado.retention import destroy_referrals
+
+    destroy_referrals(case)

@@ -22,6 +22,10 @@ from core.toolkit import (
 from plugins.lado.access import log, may_reveal_adult
 from plugins.lado.config import reveal_minutes
 from plugins.lado.models import SEALED, LadoAdultReveal, LadoReferral
+from plugins.lado.retention import is_destroyed
+
+DESTROYED = ("The adult's role and employer were destroyed at the end of the retention period "
+             "and cannot be revealed")
 
 
 class RevealRefused(PermissionError):
@@ -53,10 +57,13 @@ def read_sealed(referral: LadoReferral, user: Any) -> dict[str, str | None]:
 
 
 def reveal(referral: LadoReferral, user: Any, code: str | None, text: str | None) -> None:
-    """Start a live reveal. Raises RevealRefused (logged), RevealInvalid or Unavailable."""
+    """Start a live reveal. Raises RevealRefused (logged), RevealInvalid (also once
+    retention has destroyed the referral: there is nothing left to show) or Unavailable."""
     if not may_reveal_adult(user, referral):
         log(referral, "lado_reveal_refused", "not allowed", user=user)
         raise RevealRefused(referral.reference)
+    if is_destroyed(referral):
+        raise RevealInvalid({"reason": DESTROYED})
     errors = reason_errors(code, text)
     if errors:
         raise RevealInvalid(errors)
@@ -83,7 +90,7 @@ def shown(referral: LadoReferral, user: Any) -> tuple[dict[str, str | None] | No
                                                    LadoAdultReveal | None]:
     """The sealed fields to show now (logged as `lado_identity_viewed`), or (None, None)."""
     live = live_reveal(referral, user)
-    if live is None or not may_reveal_adult(user, referral):
+    if live is None or not may_reveal_adult(user, referral) or is_destroyed(referral):
         return None, None
     values = read_sealed(referral, user)
     log(referral, "lado_identity_viewed", f"reveal {live.id}", user=user)

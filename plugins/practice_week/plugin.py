@@ -99,3 +99,11 @@ def qa_on_sla_breached(instance: Any, clock: Any, level: int, recipients: list[A
            f"Written feedback on observation {obs.reference} was due within two weeks of the "
            "observation and has not been sent.",
            link=f"/practice_week/observations/{obs.id}", partnership_id=obs.partnership_id)
+
+
+@hookimpl
+def qa_on_case_destroyed(case: Any) -> None:
+    """Retention: week audits of the case lose their text; grades and dates stay."""
+    from plugins.practice_week.retention import forget_case
+
+    forget_case(case)
