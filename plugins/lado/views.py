@@ -39,6 +39,7 @@ from plugins.lado.access import (
 )
 from plugins.lado.config import settings_for
 from plugins.lado.models import LadoAudit, LadoReferral
+from plugins.lado.retention import is_destroyed
 
 bp = Blueprint("lado", __name__, url_prefix="/lado", template_folder="templates")
 PAGE_SIZE = 50
@@ -238,7 +239,7 @@ def referral(reference: str):
         unavailable=unavailable, steps=timeliness.steps(referral, settings),
         open_days=timeliness.open_days(referral), settings=settings,
         long_running=timeliness.is_long_running(referral, settings), audits=audits,
-        may_reveal=may_reveal_adult(current_user, referral),
+        may_reveal=may_reveal_adult(current_user, referral) and not is_destroyed(referral),
         may_edit=may_edit(current_user, referral),
         may_audit=can(PLAN, referral), vocab=vocab, protective_marking=MARKING)
 

@@ -133,6 +133,7 @@ def test_a_destroyed_referral_cannot_be_revealed(lado_case, people, login):
     assert page.status_code == 400 and "cannot be revealed" in page.text
     shown = client.get(f"/lado/referrals/{referral.reference}").text
     assert CANARY_ROLE not in shown and CANARY_EMPLOYER not in shown
+    assert f"/lado/referrals/{referral.reference}/reveal" not in shown  # no link to nothing
     assert db.session.scalar(select(func.count()).select_from(LadoAdultReveal)) == 0
 
 
