@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.toolkit import Agency, Membership, User, can, db, notify, roles_with
 from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase
-from plugins.multi_agency.permissions import MANAGE, NOMINATE
+from plugins.multi_agency.permissions import MANAGE, NOMINATE, TRACK
 
 
 def _holders(permission: str, *where) -> list[User]:
@@ -30,6 +30,13 @@ def coordinators(audit: MultiAgencyAudit) -> list[User]:
         found.append(db.session.get(User, audit.created_by_id))
     unique = {u.id: u for u in found}.values()
     return [u for u in unique if u.is_active and can(MANAGE, audit, user=u)]
+
+
+def sub_committee(audit: MultiAgencyAudit) -> list[User]:
+    """The people who review the audit's action plan: the partnership's board members and its
+    coordinators."""
+    found = _holders(TRACK, Membership.partnership_id == audit.partnership_id)
+    return [u for u in found if u.is_active and can(TRACK, audit, user=u)]
 
 
 def agency_leads(agency: Agency) -> list[User]:

@@ -4,6 +4,8 @@ a daily job chases returns near and past the deadline, telling each person once.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from core.extensions import db
@@ -11,10 +13,19 @@ from core.jobs import enqueue
 from core.jobs.models import JobRecord
 from core.notifications.models import Notification
 from core.toolkit import add_working_days
-from plugins.multi_agency import group
-from plugins.multi_agency.reminders import DUE_SOON, MISSING, OVERDUE, send_reminders
+from plugins.multi_agency import group, tracking
+from plugins.multi_agency.clock import london_today
+from plugins.multi_agency.reminders import (
+    DUE_SOON,
+    MISSING,
+    OVERDUE,
+    REVIEW_DUE,
+    TRACKING_ENDED,
+    send_reminders,
+)
 from plugins.multi_agency.returns import request_reopen, return_of, save_return
-from tests.plugins.multi_agency.conftest import complete, start
+from plugins.multi_agency.tracking import reviews_of
+from tests.plugins.multi_agency.conftest import close_plan, complete, start
 from tests.support import factories as f
 
 
@@ -60,6 +71,10 @@ def test_a_reopen_request_reaches_every_coordinator_of_the_partnership(audit, ma
         assert len(_told(person, "multi_agency.reopen_requested")) == 1
 
 
+def _sent(told: dict[str, int]) -> dict[str, int]:
+    return {event: count for event, count in told.items() if count}
+
+
 def _deadline_in(audit, working_days: int, today):
     audit.submission_deadline = add_working_days(today, working_days)
     db.session.commit()
@@ -73,7 +88,7 @@ def test_auditors_are_chased_once_near_the_deadline_and_once_after_it(audit, ma)
     db.session.commit()
     today = audit.opened_at.date()
     _deadline_in(audit, 5, today)
-    assert send_reminders(today) == {DUE_SOON: 0, OVERDUE: 0, MISSING: 0}  # not near yet
+    assert _sent(send_reminders(today)) == {}  # not near yet
 
     near = add_working_days(today, 2)  # 3 working days before the deadline
     assert send_reminders(near)[DUE_SOON] == 2  # police and health; council submitted all
@@ -86,8 +101,8 @@ def test_auditors_are_chased_once_near_the_deadline_and_once_after_it(audit, ma)
     assert _told(ma.lead_a, DUE_SOON) == []
 
     after = add_working_days(audit.submission_deadline, 1)
-    assert send_reminders(after) == {DUE_SOON: 0, OVERDUE: 2, MISSING: 1}
-    assert send_reminders(after) == {DUE_SOON: 0, OVERDUE: 0, MISSING: 0}
+    assert _sent(send_reminders(after)) == {OVERDUE: 2, MISSING: 1}
+    assert _sent(send_reminders(after)) == {}
     [missing] = _told(ma.coordinator, MISSING)
     assert "Northbrook Police: 8" in missing.body and "Northbrook Health: 7" in missing.body
     assert "Northbrook Council" not in missing.body
@@ -104,3 +119,25 @@ def test_the_daily_job_is_registered_and_runs(app, audit, ma):
     record = db.session.get(JobRecord, job.id)
     assert record.status == "finished"
     assert len(_told(ma.lead_b, OVERDUE)) == 1 and len(_told(ma.coordinator, MISSING)) == 1
+
+
+def test_the_sub_committee_is_told_when_a_review_is_due_and_when_tracking_ends(reported, ma,
+                                                                               login):
+    today = london_today()
+    tracking.add_review(reported, today, "amber", "Referrals improving.",
+                        add_working_days(today, 20), today, ma.coordinator)
+    db.session.commit()
+    due = reviews_of(reported)[-1].next_review_on
+    assert _sent(send_reminders(due - timedelta(days=1))) == {}
+    assert _sent(send_reminders(due)) == {REVIEW_DUE: 2}  # the board member and coordinator
+    assert _sent(send_reminders(due + timedelta(days=3))) == {}  # told once
+    [note] = _told(ma.board, REVIEW_DUE)
+    assert "action plan review due" in note.subject
+    assert note.link.startswith(f"/multi-agency/{reported.id}/actions")
+    assert login(ma.board).get(note.link).status_code == 200
+
+    ended = tracking.tracking_until(reported) + timedelta(days=1)
+    assert _sent(send_reminders(ended)) == {TRACKING_ENDED: 2}
+    assert _sent(send_reminders(ended)) == {}
+    close_plan(reported)
+    assert _sent(send_reminders(ended + timedelta(days=30))) == {}  # closed: nothing to chase
