@@ -58,7 +58,7 @@ from plugins.multi_agency.schemas import (
     ToolQuery,
 )
 from plugins.multi_agency.toolset import CORE_TOOL, current_tools, tools_of
-from plugins.multi_agency.visibility import may_read_case_return
+from plugins.multi_agency.visibility import CONFLICTED, may_read_case_return
 
 bp = ApiBlueprint("multi_agency_api", __name__, url_prefix="/multi-agency",
                   description="Multi-agency audits: your agency's coded cases and returns")
@@ -66,8 +66,6 @@ LISTED = ("planning", "open", "consultation", "reported")
 NOT_YOURS = "You are not this agency's auditor for this case."
 STAGE_BLOCKS = {"planning": "The audit is not open for returns yet; declare now whether you "
                             "had any casework involvement with the case."}
-CONFLICTED = ("You declared a conflict of interest on this case, so you cannot read its "
-              "returns before the consultation meeting.")
 
 
 def _saved_at_once(thing: str) -> str:
@@ -281,7 +279,8 @@ def _return_out(audit: MultiAgencyAudit, ret, tools_loaded: bool = False) -> dic
             "what_worked": ret.what_worked, "what_did_not": ret.what_did_not,
             "withheld": withheld, "updated_at": ret.updated_at,
             "submitted_at": ret.submitted_at, "reopen_request": _reopen_request(ret),
-            "version": ret.version, "tool_versions": _tool_versions(ret)}
+            "version": ret.version, "tool_versions": _tool_versions(ret),
+            "practitioner_feedback_on": ret.practitioner_feedback_on}
 
 
 def _tool_versions(ret: MultiAgencyReturn) -> dict[str, int]:

@@ -9,6 +9,7 @@ partnership's retention period, default 3 years).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from core.toolkit import ActionPlan, User, db, notify, record_access, utcnow
 from plugins.multi_agency.clock import london_date
 from plugins.multi_agency.group import close_all_assignments, sync_assignments
 from plugins.multi_agency.models import (
+    ATTENDEES,
     ENDED,
     MultiAgencyAudit,
     MultiAgencyCase,
@@ -76,19 +78,29 @@ def unsubmitted_returns(audit: MultiAgencyAudit) -> list[tuple[str, int]]:
 
 
 def record_consultation(audit: MultiAgencyAudit, held_on: date | None, today: date,
-                        by: User) -> None:
-    """The consultation meeting was held: returns are closed to changes and every agency in
-    the audit may now read the others' returns."""
+                        by: User, attendees: Sequence[str] = ()) -> None:
+    """The consultation meeting was held (with whom, from ATTENDEES): returns are closed to
+    changes and every agency in the audit may now read the others' returns."""
     require_status(audit, "open")
-    if held_on is None:
-        raise Invalid({"held_on": "Enter the date the consultation meeting was held"})
-    if held_on > today:
-        raise Invalid({"held_on": "The meeting date must be today or in the past"})
-    if audit.opened_at is not None and held_on < london_date(audit.opened_at):
-        raise Invalid({"held_on": "The meeting date must be after auditing started"})
+    errors = _meeting_errors(audit, held_on, today)
+    if any(key not in ATTENDEES for key in attendees):
+        errors["attendees"] = "Select who attended from the list"
+    if errors:
+        raise Invalid(errors)
     audit.status, audit.consultation_held_on = "consultation", held_on
+    audit.consultation_attendees = [key for key in ATTENDEES if key in attendees]
     audit.consultation_recorded_at = utcnow()
     log(audit, "multi_agency_consultation_held", by, f"held {held_on.isoformat()}")
+
+
+def _meeting_errors(audit: MultiAgencyAudit, held_on: date | None, today: date) -> dict:
+    if held_on is None:
+        return {"held_on": "Enter the date the consultation meeting was held"}
+    if held_on > today:
+        return {"held_on": "The meeting date must be today or in the past"}
+    if audit.opened_at is not None and held_on < london_date(audit.opened_at):
+        return {"held_on": "The meeting date must be after auditing started"}
+    return {}
 
 
 def close_audit(audit: MultiAgencyAudit, by: Any = None) -> None:

@@ -37,6 +37,14 @@ STATUSES: dict[str, str] = {
 STATUS_COLOURS = {"planning": "grey", "open": "blue", "consultation": "purple",
                   "reported": "turquoise", "closed": "green", "destroyed": "grey"}
 ENDED = ("closed", "destroyed")  # nothing more is done to the audit
+# Who the consultation meeting brings together (Hillingdon 5.4.2).
+ATTENDEES: dict[str, str] = {
+    "agency_partners": "Agency partners (the lead auditors)",
+    "social_workers": "The children's social workers",
+    "team_managers": "Their team managers",
+    "reviewing_officer": "A member of the Reviewing Team (IRO or conference chair)",
+    "participation_worker": "The participation worker who saw the children and families",
+}
 
 
 class MultiAgencyAudit(Model):
@@ -69,6 +77,7 @@ class MultiAgencyAudit(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consultation_held_on: Mapped[date | None] = mapped_column(Date)
+    consultation_attendees: Mapped[list | None] = mapped_column(JSON)  # keys of ATTENDEES
     consultation_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -250,6 +259,9 @@ class MultiAgencyReturn(Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopen_reason: Mapped[str | None] = mapped_column(Text)
     reopen_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the auditor met the practitioner to give feedback on the audit and its grades
+    # (Hillingdon Appendix E, 7): the learning then goes into their supervision.
+    practitioner_feedback_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     audit_case: Mapped[MultiAgencyCase] = relationship()

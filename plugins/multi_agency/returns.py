@@ -8,6 +8,7 @@ Submitting appends the grades to core's grade history. Nothing here commits.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -22,10 +23,16 @@ from core.toolkit import (
 )
 from plugins.multi_agency import notices
 from plugins.multi_agency.answers import ReturnInput, check
+from plugins.multi_agency.clock import london_date
 from plugins.multi_agency.group import auditor_for, blocked_reason
-from plugins.multi_agency.models import MultiAgencyAudit, MultiAgencyCase, MultiAgencyReturn
+from plugins.multi_agency.models import (
+    ENDED,
+    MultiAgencyAudit,
+    MultiAgencyCase,
+    MultiAgencyReturn,
+)
 from plugins.multi_agency.problems import Invalid, Refused, text
-from plugins.multi_agency.programme import require_status
+from plugins.multi_agency.programme import log, require_status
 from plugins.multi_agency.toolset import AgencyTools, current_tools, tools_of
 
 SUBJECT = "multi_agency.return"
@@ -149,3 +156,29 @@ def reopen(ret: MultiAgencyReturn, by: User) -> None:
            "The coordinator reopened your return. Change it and submit it again.",
            link=f"/multi-agency/{audit.id}/cases/{ret.audit_case.code}/returns/{ret.agency_id}",
            partnership_id=audit.partnership_id)
+
+
+def record_practitioner_feedback(ret: MultiAgencyReturn, on: date | None, today: date,
+                                 by: User) -> None:
+    """The auditor met the practitioner to give feedback on the audit and its grades
+    (Hillingdon Appendix E, 7): any learning about their own practice then goes into their
+    supervision. Recorded after submission, while the audit runs or its plan is tracked."""
+    audit = ret.audit_case.audit
+    if audit.status in ENDED:
+        raise Refused("The audit is closed.")
+    auditor = auditor_for(ret.audit_case, ret.agency_id)
+    if auditor is None or auditor.id != by.id:
+        raise Refused("Only the agency's auditor for the case records feedback to the "
+                      "practitioner.", "forbidden")
+    if not ret.submitted:
+        raise Refused("Submit the return first: feedback to the practitioner follows it.")
+    if on is None:
+        raise Invalid({"feedback_on": "Enter the date you gave the practitioner feedback"})
+    if on > today:
+        raise Invalid({"feedback_on": "The date must be today or in the past"})
+    if ret.submitted_at is not None and on < london_date(ret.submitted_at):
+        raise Invalid({"feedback_on": "The date must be on or after the day the return was "
+                                      "submitted"})
+    ret.practitioner_feedback_on = on
+    log(audit, "multi_agency_practitioner_feedback", by,
+        f"case {ret.audit_case.code}; agency {ret.agency_id}")

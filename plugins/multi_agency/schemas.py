@@ -138,6 +138,8 @@ class ReturnOut(Schema):
     reopen_request = fields.Nested(ReopenRequestOut, allow_none=True, metadata={
         "description": "Your pending request to reopen the submitted return, if any"})
     version = fields.Integer(allow_none=True)
+    practitioner_feedback_on = fields.Date(allow_none=True, metadata={
+        "description": "When the auditor gave the practitioner feedback on the audit"})
     tool_versions = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
         "description": "The tool versions the return was started on (tool key: version); "
                        "fetch them with the tool endpoint's `case` parameter"})

@@ -53,6 +53,10 @@ def may_see_return(audit: MultiAgencyAudit, agency_id: int, user: Any = None) ->
     return agency_id in own_agency_ids(user) or audit.consultation_held
 
 
+CONFLICTED = ("You declared a conflict of interest on this case, so you cannot audit it or read "
+              "its returns before the consultation meeting.")
+
+
 def conflicted(audit_case: MultiAgencyCase, user: Any) -> bool:
     """Whether `user` declared casework involvement with this case."""
     if getattr(user, "id", None) is None:

@@ -216,7 +216,7 @@ def test_a_baseline_audit_from_plan_to_report_then_a_comparison(live_app, browse
     submit_on_the_page(council, base, audit_id, codes[1], partnership["council_id"])
     health.goto(f"{base}/multi-agency/{audit_id}/cases/{codes[0]}/returns/"
                 f"{partnership['health_id']}")
-    expect(health.get_by_test_id("blocked")).to_contain_text("conflict")
+    expect(health.get_by_test_id("refusal")).to_contain_text("conflict")
     submit_on_the_page(health, base, audit_id, codes[1], partnership["health_id"])
     police_through_the_api(police, base, reference, codes[1], police_makes_a_token(police, base))
 
@@ -239,8 +239,11 @@ def test_a_baseline_audit_from_plan_to_report_then_a_comparison(live_app, browse
         db.session.commit()
 
     coordinator.goto(f"{base}/multi-agency/{audit_id}/consultation")
+    coordinator.get_by_label("Agency partners (the lead auditors)").check()
+    coordinator.get_by_label("The participation worker who saw the children and families").check()
     coordinator.get_by_role("button", name="Record the meeting").click()
     expect(coordinator.get_by_text("Consultation meeting recorded")).to_be_visible()
+    expect(coordinator.get_by_text("Attended by:")).to_be_visible()
     answer = council.goto(f"{base}/multi-agency/{audit_id}/cases/{codes[1]}/returns/"
                           f"{partnership['police_id']}")
     assert answer.status == 200  # after the meeting, every agency's return is shared

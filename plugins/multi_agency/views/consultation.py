@@ -10,6 +10,7 @@ from plugins.multi_agency import consultation as service
 from plugins.multi_agency import lifecycle
 from plugins.multi_agency.answers import grade_label
 from plugins.multi_agency.clock import london_today
+from plugins.multi_agency.models import ATTENDEES
 from plugins.multi_agency.permissions import MANAGE, VIEW
 from plugins.multi_agency.returns import return_of
 from plugins.multi_agency.views.cases import audit_case_or_404
@@ -31,6 +32,7 @@ def _page(audit, errors=None):
                            manages=manages(audit), findings=findings,
                            themes=service.themes_of(audit), kinds=service.THEME_KINDS,
                            grade_label=grade_label, today=london_today(),
+                           attendees=ATTENDEES,
                            unsubmitted=lifecycle.unsubmitted_returns(audit)
                            if audit.status == "open" and manages(audit) else [])
 
@@ -47,10 +49,11 @@ def record_meeting(audit_id: int):
     audit = find_audit(audit_id, MANAGE)
     errors: dict[str, str] = {}
     held_on = form_date("held_on", errors, "The date of the meeting")
+    attendees = request.form.getlist("attendees")
 
     def change():
         check_version(audit)
-        lifecycle.record_consultation(audit, held_on, london_today(), me())
+        lifecycle.record_consultation(audit, held_on, london_today(), me(), attendees)
 
     return attempt(change, "Consultation meeting recorded: every agency in the audit can now "
                            "read the others' returns",

@@ -16,14 +16,21 @@ from core.toolkit import (
 )
 from plugins.multi_agency import returns as service
 from plugins.multi_agency.answers import YES_NO_PARTLY, ReturnInput, grade_label
+from plugins.multi_agency.clock import london_today
 from plugins.multi_agency.group import auditor_for, blocked_reason
 from plugins.multi_agency.permissions import MANAGE, RETURN, VIEW
 from plugins.multi_agency.problems import Invalid, Refused
 from plugins.multi_agency.progress import progress_of
 from plugins.multi_agency.toolset import current_tools, tools_of
 from plugins.multi_agency.views.cases import audit_case_or_404
-from plugins.multi_agency.views.common import attempt, bp, form_int, form_text, me
-from plugins.multi_agency.visibility import find_audit, manages, may_read_case_return
+from plugins.multi_agency.views.common import attempt, bp, form_date, form_int, form_text, me
+from plugins.multi_agency.visibility import (
+    CONFLICTED,
+    find_audit,
+    manages,
+    may_read_case_return,
+    may_see_return,
+)
 
 
 def _participant(audit, agency_id: int):
@@ -83,8 +90,11 @@ def _target(audit, selected, agency_id: int) -> str:
 def agency_return(audit_id: int, code: str, agency_id: int):
     audit, selected = audit_case_or_404(audit_id, code)
     participant = _participant(audit, agency_id)
-    if not may_read_case_return(audit, selected, agency_id):
+    if not may_see_return(audit, agency_id):
         abort(404)
+    if not may_read_case_return(audit, selected, agency_id):
+        return render_template("multi_agency/refused.html", message=CONFLICTED, back=url_for(
+            "multi_agency.case", audit_id=audit.id, code=selected.code)), 403
     return _page(audit, selected, participant)
 
 
@@ -155,6 +165,26 @@ def reopen(audit_id: int, code: str, agency_id: int):
 
     return attempt(change, "Return reopened", _target(audit, selected, agency_id),
                    lambda e: _page(audit, selected, participant, e))
+
+
+@bp.post("/<int:audit_id>/cases/<code>/returns/<int:agency_id>/practitioner-feedback")
+@permission_required(RETURN)
+def practitioner_feedback(audit_id: int, code: str, agency_id: int):
+    """The auditor records the day they gave the practitioner feedback on the audit."""
+    audit, selected = audit_case_or_404(audit_id, code, RETURN)
+    participant = _participant(audit, agency_id)
+    errors: dict[str, str] = {}
+    on = form_date("feedback_on", errors, "The date of the feedback")
+
+    def change():
+        ret = service.return_of(selected, agency_id)
+        if ret is None:
+            raise Refused("There is no return yet.", "missing")
+        service.record_practitioner_feedback(ret, on, london_today(), me())
+
+    return attempt(change, "Feedback to the practitioner recorded",
+                   _target(audit, selected, agency_id),
+                   lambda e: _page(audit, selected, participant, e), errors)
 
 
 @bp.get("/<int:audit_id>/progress")

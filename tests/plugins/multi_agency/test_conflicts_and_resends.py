@@ -41,7 +41,9 @@ def test_a_conflicted_lead_reads_no_return_on_the_case_before_the_meeting(audit,
     selected = _with_substitute(audit, ma)
     page = f"/multi-agency/{audit.id}/cases/{selected.code}/returns/{ma.b.id}"
     lead = login(ma.lead_b)
-    assert lead.get(page).status_code == 404
+    refused = lead.get(page)
+    assert refused.status_code == 403 and "conflict of interest" in refused.text
+    assert "Requires improvement" not in refused.text
     case_page = lead.get(f"/multi-agency/{audit.id}/cases/{selected.code}").text
     assert "You declared a conflict of interest on this case" in case_page
     assert "Requires improvement" not in case_page
