@@ -94,7 +94,15 @@ from core.identity.access import (
     visible_agencies,
     visible_partnerships,
 )
-from core.identity.models import Agency, Membership, Partnership, Scope, Team, User
+from core.identity.models import (
+    Agency,
+    AgencyScoped,
+    Membership,
+    Partnership,
+    Scope,
+    Team,
+    User,
+)
 from core.identity.roles import AGENCY_TYPES, MANAGEMENT_LINE, ROLES
 from core.jobs import enqueue, job_progress
 from core.mail import send_mail
@@ -192,6 +200,7 @@ __all__ = [
     "ActionPlan",
     "ActionSource",
     "Agency",
+    "AgencyScoped",
     "ApiBlueprint",
     "Case",
     "CasePanel",

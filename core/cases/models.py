@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.crypto.fields import EncryptedFields
 from core.extensions import db
-from core.identity.models import Agency, Partnership, Scope, Team, User
+from core.identity.models import Agency, AgencyScoped, Partnership, Scope, Team, User
 from core.timeutil import UTCDateTime, utcnow
 
 IDENTITY_FIELDS = ("name", "date_of_birth", "record_id", "nhs_number", "alias")
@@ -29,7 +29,7 @@ class SiblingGroup(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Case(EncryptedFields, db.Model):
+class Case(AgencyScoped, EncryptedFields, db.Model):
     """A coded case. Identity lives only in the `*_enc` columns, sealed to this row."""
 
     __tablename__ = "case_record"
@@ -70,12 +70,6 @@ class Case(EncryptedFields, db.Model):
         kwargs.setdefault("id", new_id())  # the id binds the ciphertexts, so set it at once
         super().__init__(**kwargs)
 
-    def access_scope(self) -> Scope:
-        return Scope(frozenset({self.agency_id}), frozenset({self.partnership_id}))
-
-    @classmethod
-    def scope_clause(cls, agency_ids: set[int], partnership_ids: set[int]):
-        return cls.agency_id.in_(agency_ids) | cls.partnership_id.in_(partnership_ids)
 
 
 class WithheldInformation(db.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, or_
@@ -24,6 +25,21 @@ class Scope:
 
     agency_ids: frozenset[int]
     partnership_ids: frozenset[int]
+
+
+class AgencyScoped:
+    """A mixin for rows that belong to one agency in one partnership (the columns are the
+    model's own): what `require` and `scoped` need to place them, in one place."""
+
+    agency_id: Mapped[int]
+    partnership_id: Mapped[int]
+
+    def access_scope(self) -> Scope:
+        return Scope(frozenset({self.agency_id}), frozenset({self.partnership_id}))
+
+    @classmethod
+    def scope_clause(cls, agency_ids: set[int], partnership_ids: set[int]) -> Any:
+        return or_(cls.agency_id.in_(agency_ids), cls.partnership_id.in_(partnership_ids))
 
 
 agency_partnership = Table(

@@ -22,30 +22,22 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Agency, Case, Model, Scope, Team, User, UTCDateTime, utcnow
+from core.toolkit import Agency, AgencyScoped, Case, Model, Scope, Team, User, UTCDateTime, utcnow
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
-class Placed:
+class Placed(AgencyScoped):
     """Rows that belong to a case's partnership, agency and team."""
 
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-
-    def access_scope(self) -> Scope:
-        return Scope(frozenset({self.agency_id}), frozenset({self.partnership_id}))
-
-    @classmethod
-    def scope_clause(cls, agency_ids: set[int], partnership_ids: set[int]):
-        return or_(cls.agency_id.in_(agency_ids), cls.partnership_id.in_(partnership_ids))
 
     def place_from(self, case: Case) -> None:
         self.partnership_id, self.agency_id, self.team_id = (

@@ -10,29 +10,14 @@ agency scope alone. Family members are never named: "those present" holds roles 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, or_
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Agency, Case, Model, Scope, Team, User, UTCDateTime, utcnow
+from core.toolkit import Agency, AgencyScoped, Case, Model, Team, User, UTCDateTime, utcnow
 
 
-class Scoped:
-    """Rows that belong to one council (agency) in one partnership."""
-
-    agency_id: Mapped[int]
-    partnership_id: Mapped[int]
-
-    def access_scope(self) -> Scope:
-        return Scope(frozenset({self.agency_id}), frozenset({self.partnership_id}))
-
-    @classmethod
-    def scope_clause(cls, agency_ids: set[int], partnership_ids: set[int]) -> Any:
-        return or_(cls.agency_id.in_(agency_ids), cls.partnership_id.in_(partnership_ids))
-
-
-class PracticeWeek(Scoped, Model):
+class PracticeWeek(AgencyScoped, Model):
     """A week of observations of practice planned by a council's QA team."""
 
     __tablename__ = "practice_week_week"
@@ -83,7 +68,7 @@ class WeekLeader(Model):
     user: Mapped[User] = relationship()
 
 
-class Observation(Scoped, Model):
+class Observation(AgencyScoped, Model):
     """One observation of practice, from scheduling to the practitioner's reflection."""
 
     __tablename__ = "practice_week_observation"
@@ -144,7 +129,7 @@ class Observation(Scoped, Model):
         return self.event in FAMILY_EVENTS
 
 
-class WeekAudit(Scoped, Model):
+class WeekAudit(AgencyScoped, Model):
     """A case audit done during a practice week with a chosen tool, and the family's view.
 
     The case is named by its code only; the grades follow the tool's domains."""

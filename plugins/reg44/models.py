@@ -18,28 +18,23 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Agency, Case, Model, Partnership, Scope, Team, User, UTCDateTime, utcnow
+from core.toolkit import (
+    Agency,
+    AgencyScoped,
+    Case,
+    Model,
+    Partnership,
+    Team,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 
 
-class _Placed:
-    """Rows that belong to one partnership and one responsible agency."""
-
-    partnership_id: Mapped[int]
-    agency_id: Mapped[int]
-
-    def access_scope(self) -> Scope:
-        return Scope(frozenset({self.agency_id}), frozenset({self.partnership_id}))
-
-    @classmethod
-    def scope_clause(cls, agency_ids: set[int], partnership_ids: set[int]):
-        return or_(cls.agency_id.in_(agency_ids), cls.partnership_id.in_(partnership_ids))
-
-
-class Home(_Placed, Model):
+class Home(AgencyScoped, Model):
     """A children's home the authority runs or places children in.
 
     `agency_id` is the local authority's children's services (it places the children and is
@@ -136,7 +131,7 @@ class Assignment(Model):
     visitor: Mapped[User] = relationship(foreign_keys=[visitor_id])
 
 
-class Visit(_Placed, Model):
+class Visit(AgencyScoped, Model):
     """One scheduled visit to a home in a month, and the report written after it.
 
     `state` mirrors the visit's workflow instance (kept in step by the transition hook) so lists
@@ -282,7 +277,7 @@ class Distribution(Model):
     visit: Mapped[Visit] = relationship(back_populates="distributions")
 
 
-class Scrutiny(_Placed, Model):
+class Scrutiny(AgencyScoped, Model):
     """Closer scrutiny of a home Ofsted judged inadequate while this authority's children lived
     there: open until every flagged child has a recorded decision."""
 

@@ -10,7 +10,6 @@ history when a stage is finished.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -21,28 +20,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Agency, Case, Model, Scope, Team, User, UTCDateTime, utcnow
+from core.toolkit import Agency, AgencyScoped, Case, Model, Team, User, UTCDateTime, utcnow
 
 
-class Scoped:
-    """Rows that belong to one council (agency) in one partnership."""
-
-    agency_id: Mapped[int]
-    partnership_id: Mapped[int]
-
-    def access_scope(self) -> Scope:
-        return Scope(frozenset({self.agency_id}), frozenset({self.partnership_id}))
-
-    @classmethod
-    def scope_clause(cls, agency_ids: set[int], partnership_ids: set[int]) -> Any:
-        return or_(cls.agency_id.in_(agency_ids), cls.partnership_id.in_(partnership_ids))
-
-
-class Programme(Scoped, Model):
+class Programme(AgencyScoped, Model):
     """A council's audit programme: its schedule, sampling, allocation and follow-up settings."""
 
     __tablename__ = "single_agency_programme"
@@ -77,7 +61,7 @@ class Programme(Scoped, Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Cycle(Scoped, Model):
+class Cycle(AgencyScoped, Model):
     """One round of audits: the monthly cycle, or a themed, dip-sample, service-request or
     need-to-know audit alongside it. A practice-week month leaves a `replaced` cycle."""
 
@@ -107,7 +91,7 @@ class Cycle(Scoped, Model):
     audits: Mapped[list[Audit]] = relationship(back_populates="cycle", order_by="Audit.id")
 
 
-class Audit(Scoped, Model):
+class Audit(AgencyScoped, Model):
     """One case file audit (or re-audit) of one coded case, against one tool version."""
 
     __tablename__ = "single_agency_audit"
@@ -186,7 +170,7 @@ class FamilyContact(Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SafetyAlert(Scoped, Model):
+class SafetyAlert(AgencyScoped, Model):
     """An immediate-response alert raised during an audit: a concern for the child's safety,
     or no supervision recorded for six months (Sefton; Haringey Appendix B)."""
 
@@ -235,7 +219,7 @@ class Moderation(Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Dispute(Scoped, Model):
+class Dispute(AgencyScoped, Model):
     """A practitioner's or team manager's written challenge to an audit's grades, worked
     through Haringey's stages (2.11); the stage trail is the workflow's transition log."""
 
@@ -296,7 +280,7 @@ class Escalation(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AuditResponse(Scoped, Model):
+class AuditResponse(AgencyScoped, Model):
     """Closing the loop on an accepted audit (Haringey 2.8-2.9; Havering): who the report was
     shared with, and the discussion the team manager and practitioner recorded with the actions
     they agreed, due within 5 working days of an inadequate grade or 10 otherwise. With the
@@ -334,7 +318,7 @@ class AuditResponse(Scoped, Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class MakeADifference(Scoped, Model):
+class MakeADifference(AgencyScoped, Model):
     """A "Make a Difference" summary of what worked in an audit graded good or better
     (Sefton), drafted at acceptance for the QA team to edit and publish in the briefing."""
 
