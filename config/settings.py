@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import warnings
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,7 @@ ENV_SETTINGS: dict[str, Any] = {
     "JOB_FAILURE_TTL": int,
     "DB_STATEMENT_TIMEOUT_MS": int,
     "DB_LOCK_TIMEOUT_MS": int,
+    "PROXY_HOPS": int,
     "EXTRA_PLUGINS": str,  # name=module,name=module: plugins outside the entry points
 }
 
@@ -94,6 +97,9 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": "http://127.0.0.1:5000",
     "RUN_SCHEDULER_IN_PROCESS": False,  # the embedded default ticks the scheduler in a thread
     "REVEAL_MINUTES": 15,  # how long a revealed identity stays on the case page
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto. 0: none, and those
+    # headers are ignored, so a client cannot choose the address its rate limits and logs use.
+    "PROXY_HOPS": 0,
 }
 
 
@@ -200,4 +206,21 @@ def production_problems(cfg: dict[str, Any]) -> list[str]:
     key_file = cfg.get("MASTER_KEY_FILE")
     if key_file and not cfg.get("MASTER_KEY") and not Path(key_file).is_file():
         problems.append(f"MASTER_KEY_FILE {key_file} does not exist.")
+    if _blind_index_key_reused(cfg):
+        problems.append("BLIND_INDEX_KEY must be its own key, not the MASTER_KEY or SECRET_KEY.")
     return problems
+
+
+def _blind_index_key_reused(cfg: dict[str, Any]) -> bool:
+    """Whether the duplicate-check HMAC key is also an encryption or signing key: one leaked
+    key would then both unseal identity and confirm guesses against the blind index."""
+    blind = cfg.get("BLIND_INDEX_KEY")
+    if not blind:
+        return False
+    others = {cfg.get("MASTER_KEY"), cfg.get("SECRET_KEY")}
+    key_file = cfg.get("MASTER_KEY_FILE")
+    if key_file and Path(key_file).is_file():
+        # An unreadable key file is reported when the app first needs a key.
+        with suppress(ValueError, AttributeError):
+            others.update(json.loads(Path(key_file).read_text()).values())
+    return blind in others

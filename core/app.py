@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
 from core.extensions import csrf, db, limiter, login_manager, migrate, talisman
@@ -49,7 +50,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app, plugins)
     _init_subsystems(app, plugins)
     check_route_permissions(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client address and scheme from X-Forwarded-* only as set by our own proxies.
+
+    Behind a reverse proxy every request arrives from the proxy's address, so rate limits and
+    logs need the forwarded one; but a header is only believed from the PROXY_HOPS nearest
+    proxies (ProxyFix reads from the right), and with none configured it is ignored entirely.
+    X-Forwarded-Host is never trusted: links are built from PUBLIC_URL.
+    """
+    hops = app.config.get("PROXY_HOPS") or 0
+    if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+        raise ValueError("PROXY_HOPS must be a whole number: 0 (no reverse proxy) or how many "
+                         "proxies stand in front of the app")
+    if hops:
+        fixed = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
+        app.wsgi_app = fixed  # type: ignore[method-assign]
 
 
 def _init_templates(app: Flask) -> None:

@@ -82,6 +82,13 @@ def actions_overdue_job() -> dict:
     return overdue_job()
 
 
+def accesslog_verify_job() -> dict:
+    """Check the access log's hash chain; alert information governance if it is broken."""
+    from core.accesslog.nightly import verify_and_alert
+
+    return verify_and_alert()
+
+
 JOB_TYPES = [
     JobType("core.send_mail", send_mail_job, "Send an email", timeout=120),
     JobType(RELAY_JOB, relay_job, "Send on jobs that were not dispatched", timeout=120),
@@ -96,6 +103,8 @@ JOB_TYPES = [
             "Email each person who chose it a summary of their notifications", timeout=1800),
     JobType("core.actions_overdue", actions_overdue_job,
             "Tell owners of overdue actions and escalate up the management line", timeout=1800),
+    JobType("core.accesslog_verify", accesslog_verify_job,
+            "Verify the access log's hash chain and alert if it is broken", timeout=3600),
 ]
 
 SCHEDULES = [
@@ -112,4 +121,6 @@ SCHEDULES = [
                  description="Weekday 7am: notification digests (one per person per day)"),
     ScheduledJob("core.actions_overdue", "core.actions_overdue", "30 6 * * *",
                  description="Each morning: chase overdue actions (skips non-working days)"),
+    ScheduledJob("core.accesslog_verify", "core.accesslog_verify", "45 1 * * *",
+                 description="Nightly access log integrity check (alerts on a broken chain)"),
 ]
