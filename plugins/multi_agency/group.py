@@ -146,7 +146,8 @@ def declare(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, user: User,
             conflict: bool | None) -> MultiAgencyDeclaration:
     """Record the auditor's declaration on one case. A conflict cannot be withdrawn."""
     require_status(audit, "planning", "open")
-    pairs = [agency for case, agency in cases_of_auditor(audit, user) if case.id == audit_case.id]
+    pairs = [p.agency_id for p in audit.participants
+             if (a := auditor_for(audit_case, p.agency_id)) is not None and a.id == user.id]
     if not pairs:
         raise Refused("You are not an auditor for this case.", "forbidden")
     if conflict is None:
@@ -166,7 +167,7 @@ def declare(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, user: User,
         close_assignment(user, audit_case.case, ACTIVITY, audit.reference, by=user)
     if newly_conflicted and _is_lead(audit, pairs[0], user):
         notices.tell_conflict(audit, audit_case, audit.participant(pairs[0]).agency)
-    sync_assignments(audit, user)
+    sync_assignments(audit, user, only=audit_case)
     log(audit, "multi_agency_declared", user,
         f"case {audit_case.code}; {'conflict' if conflict else 'no involvement'}")
     return found
@@ -200,7 +201,7 @@ def name_substitute(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, agency
     db.session.flush()
     if newly_named:
         notices.tell_substitute(audit, audit_case, participant.agency, auditor)
-    sync_assignments(audit, by)
+    sync_assignments(audit, by, only=audit_case)
     log(audit, "multi_agency_substitute_named", by,
         f"case {audit_case.code}; agency {agency_id}; user {auditor.id}")
 
@@ -208,11 +209,13 @@ def name_substitute(audit: MultiAgencyAudit, audit_case: MultiAgencyCase, agency
 # --- Core case assignments ----------------------------------------------------------------------
 
 
-def sync_assignments(audit: MultiAgencyAudit, by: Any) -> None:
-    """Open an assignment for every cleared auditor while the audit runs (idempotent)."""
+def sync_assignments(audit: MultiAgencyAudit, by: Any,
+                     only: MultiAgencyCase | None = None) -> None:
+    """Open an assignment for every cleared auditor while the audit runs (idempotent); `only`
+    one case, when only that case's declarations or auditors changed."""
     if audit.status not in ASSIGNED_WHILE:
         return
-    for audit_case in audit.cases:
+    for audit_case in [only] if only is not None else audit.cases:
         for participant in audit.participants:
             auditor = auditor_for(audit_case, participant.agency_id)
             declaration = declaration_of(audit_case, auditor) if auditor else None
