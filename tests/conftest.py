@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from contextlib import suppress
 from types import SimpleNamespace
 
 import pytest
 from flask import g
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from werkzeug.routing.rules import Rule
 
@@ -132,6 +134,14 @@ def _reuse_url_builders() -> None:
 
 
 _reuse_url_builders()
+
+
+@event.listens_for(Engine, "connect")
+def _throwaway_sqlite(connection, _record) -> None:
+    """The test database is thrown away after the run: SQLite need not wait for the disk on
+    each commit (as the PostgreSQL test database runs with synchronous_commit off)."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA synchronous = OFF")
 
 
 def _forget_cached_user() -> None:

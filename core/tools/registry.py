@@ -74,8 +74,9 @@ def sync_file_tools(registry: ToolRegistry) -> None:
     for attempt in (1, 2):
         with Session(db.engine) as session:
             try:
+                rows = _file_rows(session, registry.files)
                 for item in registry.files:
-                    _sync_one(session, item)
+                    _sync_one(session, item, rows.get((item.tool.key, item.tool.version)))
                 session.commit()
                 break
             except IntegrityError:
@@ -85,10 +86,28 @@ def sync_file_tools(registry: ToolRegistry) -> None:
     registry.synced = True
 
 
-def _sync_one(session: Session, item: LoadedTool) -> None:
+def _file_rows(session: Session, files: list[LoadedTool]) -> dict[tuple[str, int], ToolVersion]:
+    """The rows already holding the files' key and version, in one query (every app start)."""
+    keys = {item.tool.key for item in files}
+    if not keys:
+        return {}
+    rows = session.scalars(select(ToolVersion).where(ToolVersion.key.in_(keys)))
+    return {(row.key, row.version): row for row in rows}
+
+
+# A file tool is parsed once per process and never changes; neither does its stored form.
+_DEFINITIONS: dict[int, tuple[Tool, dict]] = {}
+
+
+def _definition(tool: Tool) -> dict:
+    if id(tool) not in _DEFINITIONS:
+        _DEFINITIONS[id(tool)] = (tool, dump_definition(tool))
+    return _DEFINITIONS[id(tool)][1]
+
+
+def _sync_one(session: Session, item: LoadedTool, row: ToolVersion | None) -> None:
     tool, where = item.tool, f"Plugin '{item.owner}': tool file {item.path}"
-    row = session.scalar(select(ToolVersion).filter_by(key=tool.key, version=tool.version))
-    definition = dump_definition(tool)
+    definition = _definition(tool)
     if row is None:
         session.add(ToolVersion(
             key=tool.key, version=tool.version, title=tool.title, source="file",
