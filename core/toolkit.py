@@ -18,6 +18,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from core.accesslog.chain import append as append_access_log
 from core.actions.models import Action, ActionPlan
 from core.actions.plans import create_plan as create_action_plan
+from core.actions.retention import forget_action
 from core.actions.service import ActionInvalid, ActionSource, actions_for, raise_action
 from core.api.auth import api_permission_required
 from core.api.auth import current_agency as current_api_agency
@@ -283,6 +284,7 @@ __all__ = [
     "export_xlsx",
     "find_document",
     "fire",
+    "forget_action",
     "format_london",
     "get_tool",
     "grade_from_score",

@@ -18,11 +18,17 @@ def forget_case(case: Any) -> int:
     """Clear the narrative of every action about `case`; returns how many. Does not commit."""
     actions = list(db.session.scalars(select(Action).where(Action.case_id == case.id)))
     for action in actions:
-        action.what, action.why = REMOVED, REMOVED
-        if action.completion_summary:
-            action.completion_summary = REMOVED
-        for entry in action.entries:
-            entry.text = None
-        if action.review is not None:
-            action.review.notes = None
+        forget_action(action, REMOVED)
     return len(actions)
+
+
+def forget_action(action: Action, removed: str = REMOVED) -> None:
+    """Replace an action's free text (what, why, completion, log entries, review notes) with
+    `removed`, keeping its dates, owner, status and judgements. Does not commit."""
+    action.what, action.why = removed, removed
+    if action.completion_summary:
+        action.completion_summary = removed
+    for entry in action.entries:
+        entry.text = None
+    if action.review is not None:
+        action.review.notes = None

@@ -23,6 +23,7 @@ from core.toolkit import (
     ToolNotFound,
     append_access_log,
     db,
+    forget_action,
     get_tool,
     utcnow,
 )
@@ -107,11 +108,5 @@ def _forget_actions(references: list[str]) -> int:
     actions = list(db.session.scalars(select(Action).where(
         Action.source_activity == "lado", Action.source_ref.in_(references))))
     for action in actions:
-        action.what, action.why = GONE, GONE
-        if action.completion_summary:
-            action.completion_summary = GONE
-        for entry in action.entries:
-            entry.text = None
-        if action.review is not None:
-            action.review.notes = None
+        forget_action(action, GONE)
     return len(actions)

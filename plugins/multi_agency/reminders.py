@@ -111,9 +111,6 @@ def _tracking_ended(audit: MultiAgencyAudit, today: date) -> int:
 
 def _tell_auditor(audit: MultiAgencyAudit, auditor: User, items: list[tuple[str, str]],
                   event: str) -> int:
-    link = f"/multi-agency/{audit.id}"
-    if already_told(auditor, event, link):
-        return 0
     codes = ", ".join(code for code, _ in items)
     when = gov_date(audit.submission_deadline)
     if event == DUE_SOON:
@@ -123,8 +120,7 @@ def _tell_auditor(audit: MultiAgencyAudit, auditor: User, items: list[tuple[str,
         subject = f"{audit.reference}: {len(items)} return(s) past the deadline"
         body = (f"The deadline for '{audit.title}' was {when}. Still to submit: {codes}. "
                 f"Submit them, or tell the coordinator why they are late.")
-    notify([auditor], event, subject, body, link=link, partnership_id=audit.partnership_id)
-    return 1
+    return _tell_once([auditor], event, subject, body, f"/multi-agency/{audit.id}", audit)
 
 
 def _tell_coordinators(audit: MultiAgencyAudit, missing: dict[User, list]) -> int:

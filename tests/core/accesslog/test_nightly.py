@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 
 import pytest
 from flask import current_app
@@ -16,6 +15,7 @@ from core.jobs import JobRecord, enqueue
 from core.jobs.builtin_jobs import accesslog_verify_job
 from core.notifications import Notification
 from core.notifications.models import EMAIL_QUEUED
+from tests.core.accesslog.test_chain import as_superuser
 from tests.support.factories import make_user
 
 
@@ -32,16 +32,6 @@ def officers(world):
     return people
 
 
-@contextmanager
-def as_owner():
-    """Tampering as the table owner: PostgreSQL's append-only trigger must be set aside."""
-    postgres = db.engine.dialect.name == "postgresql"
-    if postgres:
-        db.session.execute(text("ALTER TABLE access_log DISABLE TRIGGER USER"))
-    yield
-    if postgres:
-        db.session.execute(text("ALTER TABLE access_log ENABLE TRIGGER USER"))
-    db.session.commit()
 
 
 def alerts() -> list[Notification]:
@@ -57,7 +47,7 @@ def test_a_clean_chain_is_ok_and_alerts_nobody(officers):
 
 
 def test_a_tampered_row_is_named_logged_and_alerted_urgently(officers, world, caplog):
-    with as_owner():
+    with as_superuser():
         db.session.execute(text("UPDATE access_log SET object_code = 'NB-OTHER-X' WHERE id = 3"))
     with caplog.at_level(logging.INFO, logger="partnership_audit.accesslog"):
         result = accesslog_verify_job()
@@ -77,7 +67,7 @@ def test_a_tampered_row_is_named_logged_and_alerted_urgently(officers, world, ca
 
 
 def test_people_in_other_roles_are_not_alerted(officers, world):
-    with as_owner():
+    with as_superuser():
         db.session.execute(text("DELETE FROM access_log WHERE id = 2"))
     result = accesslog_verify_job()
     db.session.commit()
@@ -91,7 +81,7 @@ def test_the_job_is_scheduled_nightly_and_records_its_verdict(officers):
     assert schedules["core.accesslog_verify"].job == "core.accesslog_verify"
     minute, hour, *every = schedules["core.accesslog_verify"].cron.split()
     assert minute.isdigit() and hour.isdigit() and every == ["*", "*", "*"]
-    with as_owner():
+    with as_superuser():
         db.session.execute(text("UPDATE access_log SET detail = 'x' WHERE id = 4"))
     job = enqueue("core.accesslog_verify")
     db.session.commit()  # runs in-process once this commits
